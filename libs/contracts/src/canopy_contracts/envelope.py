@@ -1,0 +1,126 @@
+"""The event envelope: the fields every domain event carries around its payload."""
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
+
+# <service>.<aggregate>.<event>, lower snake case: also the RabbitMQ routing key.
+EVENT_TYPE_PATTERN = r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$"
+
+
+class EnvelopeError(ValueError):
+    """A message that is not a well-formed envelope. ``errors`` maps field to reasons."""
+
+    def __init__(self, errors: dict[str, Any]):
+        super().__init__(f"invalid event envelope: {errors}")
+        self.errors = errors
+
+
+class EnvelopeSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    event_id = fields.UUID(required=True)
+    event_type = fields.String(required=True, validate=validate.Regexp(EVENT_TYPE_PATTERN))
+    version = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    occurred_at = fields.AwareDateTime(required=True)
+    producer = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    trust_id = fields.UUID(required=True)
+    school_id = fields.UUID(required=True, allow_none=True)
+    actor_id = fields.UUID(required=True, allow_none=True)
+    correlation_id = fields.String(required=True, validate=validate.Length(min=1, max=128))
+    causation_id = fields.String(required=True, allow_none=True, validate=validate.Length(max=128))
+    payload = fields.Dict(required=True, keys=fields.String())
+
+
+_SCHEMA = EnvelopeSchema()
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """One event as it travels: identifiers are strings, ``payload`` is JSON-safe."""
+
+    event_id: str
+    event_type: str
+    version: int
+    occurred_at: str
+    producer: str
+    trust_id: str
+    school_id: str | None
+    actor_id: str | None
+    correlation_id: str
+    causation_id: str | None
+    payload: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), separators=(",", ":"), sort_keys=True)
+
+    @classmethod
+    def from_dict(cls, data: Any) -> "Envelope":
+        """Validate a received message body and return the envelope, or raise EnvelopeError."""
+        if not isinstance(data, dict):
+            raise EnvelopeError({"_schema": ["an event must be a JSON object"]})
+        try:
+            _SCHEMA.load(data)
+        except ValidationError as exc:
+            raise EnvelopeError(exc.messages_dict) from exc
+        return cls(**{name: data[name] for name in _SCHEMA.fields})
+
+    @classmethod
+    def from_json(cls, body: str | bytes) -> "Envelope":
+        try:
+            data = json.loads(body)
+        except (TypeError, ValueError) as exc:
+            raise EnvelopeError({"_schema": [f"not JSON: {exc}"]}) from exc
+        return cls.from_dict(data)
+
+    @property
+    def routing_key(self) -> str:
+        return self.event_type
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def new_envelope(
+    *,
+    event_type: str,
+    version: int,
+    producer: str,
+    trust_id: Any,
+    payload: dict[str, Any],
+    school_id: Any = None,
+    actor_id: Any = None,
+    correlation_id: str | None = None,
+    causation_id: str | None = None,
+    occurred_at: datetime | None = None,
+) -> Envelope:
+    """Build a fresh envelope; a new action starts its own correlation id."""
+    event_id = str(uuid.uuid4())
+    when = (occurred_at or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    envelope = Envelope(
+        event_id=event_id,
+        event_type=event_type,
+        version=version,
+        occurred_at=when.isoformat(),
+        producer=producer,
+        trust_id=str(trust_id),
+        school_id=_text(school_id),
+        actor_id=_text(actor_id),
+        correlation_id=correlation_id or event_id,
+        causation_id=causation_id,
+        payload=payload,
+    )
+    errors = _SCHEMA.validate(envelope.to_dict())
+    if errors:
+        raise EnvelopeError(errors)
+    return envelope

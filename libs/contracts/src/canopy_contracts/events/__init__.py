@@ -1,0 +1,1 @@
+"""One module per publisher, each with a ``CONTRACTS`` tuple."""

@@ -1,0 +1,55 @@
+"""The caller in a Flask request, and decorators that document and enforce authentication."""
+from __future__ import annotations
+
+from functools import wraps
+from typing import Iterable
+
+from flask import current_app, g, request
+
+from canopy_kit.auth.principal import Principal
+from canopy_kit.auth.tokens import TokenError
+from canopy_kit.web.errors import ApiError
+
+BEARER_SCHEME = "bearerAuth"
+
+
+def _unauthorized(reason: str) -> ApiError:
+    return ApiError(401, reason, headers={"WWW-Authenticate": f'Bearer error="invalid_token", error_description="{reason}"'})
+
+
+def current_principal() -> Principal:
+    """The verified caller, or a 401."""
+    principal = g.get("canopy_principal")
+    if principal is not None:
+        return principal
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise ApiError(401, "a bearer token is required", headers={"WWW-Authenticate": "Bearer"})
+    try:
+        principal = current_app.extensions["canopy"].verifier.verify(token.strip())
+    except TokenError as exc:
+        raise _unauthorized(str(exc)) from None
+    g.canopy_principal = principal
+    return principal
+
+
+def authenticated(blueprint, roles: str | Iterable[str] | None = None):
+    """``@authenticated(blp)`` under ``@blp.route``: requires a valid token (and one of ``roles``
+    at trust scope, if given) and documents the security scheme and the 401/403 answers."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            principal = current_principal()
+            if roles is not None and not principal.has_role(roles):
+                raise ApiError(403, "you do not have permission to do this")
+            return view(*args, **kwargs)
+
+        wrapper = blueprint.doc(security=[{BEARER_SCHEME: []}])(wrapper)
+        wrapper = blueprint.alt_response(401, response="UNAUTHORIZED")(wrapper)
+        if roles is not None:
+            wrapper = blueprint.alt_response(403, response="FORBIDDEN")(wrapper)
+        return wrapper
+
+    return decorate

@@ -1,0 +1,1 @@
+"""The event bus over kombu: topology, confirmed publishing, the relay and the inbox consumer."""

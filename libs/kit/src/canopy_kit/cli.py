@@ -1,0 +1,139 @@
+"""``canopy``: one command line for every service and for the embedded platform.
+
+    canopy up [--port 8000] [--no-demo]       the whole platform on the embedded default
+    canopy migrate | demo                      every installed service
+    canopy gateway [--port 8000]               every service's API behind /api/<service>/
+    canopy <service> api [--port N]            one service's API under gunicorn
+    canopy <service> relay | consumer | worker
+    canopy <service> migrate | demo | openapi
+    canopy <service> dead-letters list | show EVENT_ID | redrive [EVENT_ID ...]
+    canopy <service> <its own commands>        e.g. canopy identity create-trust
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from canopy_kit.logs import configure_logging
+from canopy_kit.service import Runtime, discover_services
+from canopy_kit.settings import Settings
+
+
+def _runtime(name: str, spec) -> Runtime:
+    settings = Settings.from_env(name)
+    configure_logging(name, level=settings.log_level, as_json=settings.log_json)
+    return Runtime(spec, settings)
+
+
+def _print(data) -> None:
+    print(json.dumps(data, indent=2, default=str))
+
+
+def _service_parser(subparsers, name: str, spec) -> None:
+    parser = subparsers.add_parser(name, help=spec.title)
+    commands = parser.add_subparsers(dest="command", required=True)
+    api = commands.add_parser("api", help="serve the HTTP API under gunicorn")
+    api.add_argument("--port", type=int, default=8001)
+    api.add_argument("--workers", type=int, default=2)
+    api.add_argument("--threads", type=int, default=4)
+    for kind in ("relay", "consumer", "worker"):
+        commands.add_parser(kind, help=f"run the {kind}")
+    commands.add_parser("migrate", help="apply database migrations")
+    commands.add_parser("demo", help="load demo data (idempotent)")
+    commands.add_parser("openapi", help="print the OpenAPI document")
+    letters = commands.add_parser("dead-letters", help="list, show and re-drive dead letters")
+    letter_commands = letters.add_subparsers(dest="action", required=True)
+    letter_commands.add_parser("list")
+    show = letter_commands.add_parser("show")
+    show.add_argument("event_id")
+    redrive = letter_commands.add_parser("redrive", help="all dead letters, or the given event ids")
+    redrive.add_argument("event_ids", nargs="*")
+    if spec.commands is not None:
+        spec.commands(commands)
+
+
+def _run_service_command(args, name: str, spec) -> int:
+    from canopy_kit.db.migrations import migrate
+
+    runtime = _runtime(name, spec)
+    command = args.command
+    if command == "api":
+        from canopy_kit.processes import serve_wsgi
+        from canopy_kit.web.app import create_service_app
+
+        runtime.dispose()
+        serve_wsgi(lambda: create_service_app(_runtime(name, spec)), bind=f"0.0.0.0:{args.port}",
+                   workers=args.workers, threads=args.threads)
+    elif command in ("relay", "consumer", "worker"):
+        from canopy_kit.processes import run_process
+
+        run_process(command, runtime)
+    elif command == "migrate":
+        migrate(runtime.engine, spec.migrations_dir)
+        print(f"{name}: migrated")
+    elif command == "demo":
+        _print(spec.load_demo(runtime) if spec.load_demo else {"demo": "none"})
+    elif command == "openapi":
+        from canopy_kit.web.app import create_service_app
+
+        app = create_service_app(runtime)
+        _print(app.test_client().get("/openapi.json").get_json())
+    elif command == "dead-letters":
+        from canopy_kit.bus.dead_letters import DeadLetters
+
+        letters = DeadLetters(runtime.settings, runtime.uow_factory)
+        if args.action == "list":
+            _print([letter.summary() for letter in letters.list()])
+        elif args.action == "show":
+            letter = letters.show(args.event_id)
+            if letter is None:
+                print(f"no dead letter {args.event_id}", file=sys.stderr)
+                return 1
+            _print(letter.detail())
+        else:
+            count = letters.redrive(set(args.event_ids) if args.event_ids else None)
+            print(f"re-drove {count} dead letter(s) to {name}")
+    else:
+        return args.handler(runtime, args) or 0
+    runtime.dispose()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    services = discover_services()
+    parser = argparse.ArgumentParser(prog="canopy", description="Canopy platform command line")
+    subparsers = parser.add_subparsers(dest="target", required=True)
+    up = subparsers.add_parser("up", help="run the whole platform on the embedded default")
+    up.add_argument("--port", type=int, default=8000)
+    up.add_argument("--no-demo", action="store_true")
+    gateway = subparsers.add_parser("gateway", help="serve every service behind /api/<service>/")
+    gateway.add_argument("--port", type=int, default=8000)
+    gateway.add_argument("--threads", type=int, default=8)
+    subparsers.add_parser("migrate", help="migrate every service's database")
+    subparsers.add_parser("demo", help="load every service's demo data")
+    for name, spec in services.items():
+        _service_parser(subparsers, name, spec)
+    args = parser.parse_args(argv)
+
+    if args.target == "up":
+        from canopy_kit.embedded import run_embedded
+
+        return run_embedded(services, port=args.port, demo=not args.no_demo)
+    if args.target == "gateway":
+        from canopy_kit.gateway import create_gateway
+        from canopy_kit.processes import serve_wsgi
+
+        configure_logging("gateway")
+        serve_wsgi(create_gateway, bind=f"127.0.0.1:{args.port}", workers=1, threads=args.threads)
+        return 0
+    if args.target in ("migrate", "demo"):
+        for name, spec in services.items():
+            args.command = args.target
+            _run_service_command(args, name, spec)
+        return 0
+    return _run_service_command(args, args.target, services[args.target])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,3 @@
+from canopy_kit.db.migrations import run_kit_env
+
+run_kit_env()

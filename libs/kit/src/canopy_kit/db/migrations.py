@@ -1,0 +1,109 @@
+"""Alembic wiring shared by every service.
+
+Each database holds two migration histories: the kit's tables (``kit_migrations``, version table
+``kit_alembic_version``) and the service's own (its ``migrations/``, version table
+``alembic_version``). ``migrate`` applies both; a service's ``env.py`` is three lines.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, MetaData, create_engine, text
+from sqlalchemy.engine import make_url
+
+from canopy_kit.db.tables import KIT_TABLES, kit_metadata
+
+KIT_MIGRATIONS = Path(__file__).parent / "kit_migrations"
+KIT_VERSION_TABLE = "kit_alembic_version"
+
+
+def _config(script_location: Path, engine: Engine, connection=None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(script_location))
+    config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    config.attributes["engine"] = engine
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def migrate(engine: Engine, migrations_dir: Path, revision: str = "head") -> None:
+    """Bring the kit's tables and the service's tables up to ``revision`` (both: head)."""
+    ensure_database(engine.url.render_as_string(hide_password=False))
+    with engine.begin() as connection:
+        command.upgrade(_config(KIT_MIGRATIONS, engine, connection), "head")
+    with engine.begin() as connection:
+        command.upgrade(_config(migrations_dir, engine, connection), revision)
+
+
+def make_revision(engine: Engine, migrations_dir: Path, message: str, autogenerate: bool = True) -> None:
+    with engine.begin() as connection:
+        command.revision(_config(migrations_dir, engine, connection), message=message, autogenerate=autogenerate)
+
+
+def run_env(target_metadata: MetaData | None, *, version_table: str = "alembic_version") -> None:
+    """The body of every ``env.py``: online migrations on the connection the kit passes in."""
+    from alembic import context
+
+    config = context.config
+    is_kit = version_table == KIT_VERSION_TABLE
+
+    def include_object(obj, name, type_, reflected, compare_to):
+        # The kit's tables belong to the kit's history, never to a service's autogenerate.
+        table = name if type_ == "table" else getattr(getattr(obj, "table", None), "name", None)
+        if table in KIT_TABLES or table == KIT_VERSION_TABLE:
+            return is_kit
+        return not is_kit
+
+    def run(connection) -> None:
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            version_table=version_table,
+            include_object=include_object,
+            render_as_batch=connection.dialect.name == "sqlite",  # SQLite alters by copying
+            compare_type=True,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        run(connection)
+        return
+    engine = config.attributes.get("engine") or create_engine(config.get_main_option("sqlalchemy.url"))
+    with engine.begin() as connection:
+        run(connection)
+
+
+def run_kit_env() -> None:
+    run_env(kit_metadata, version_table=KIT_VERSION_TABLE)
+
+
+def ensure_database(database_url: str) -> None:
+    """Create the PostgreSQL database if it does not exist (a database per service)."""
+    url = make_url(database_url)
+    if url.get_backend_name() != "postgresql" or not url.database:
+        return
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": url.database}).scalar()
+            if not exists:
+                conn.execute(text(f'CREATE DATABASE "{url.database}"'))
+    finally:
+        admin.dispose()
+
+
+def drop_database(database_url: str) -> None:
+    url = make_url(database_url)
+    if url.get_backend_name() != "postgresql":
+        return
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
+    finally:
+        admin.dispose()

@@ -1,0 +1,82 @@
+"""The kit's own tables, present in every service's database.
+
+They have their own migrations (``canopy_kit/db/kit_migrations``, version table
+``kit_alembic_version``), so a service's migrations contain only its domain tables.
+"""
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+# SQLite only auto-increments an INTEGER PRIMARY KEY.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+kit_metadata = MetaData()
+
+outbox = Table(
+    "outbox",
+    kit_metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("event_id", String(36), nullable=False, unique=True),
+    Column("event_type", String(128), nullable=False),
+    Column("envelope", Text, nullable=False),  # exactly the JSON that is published
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("published_at", DateTime(timezone=True), nullable=True),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("last_error", Text, nullable=True),
+)
+Index(
+    "ix_outbox_unpublished",
+    outbox.c.id,
+    postgresql_where=outbox.c.published_at.is_(None),
+    sqlite_where=outbox.c.published_at.is_(None),
+)
+
+# status: done (handled, the dedupe record), retrying (failed, will be tried again: filesystem and
+# memory transports only), dead (exhausted its attempts or invalid: filesystem and memory only;
+# on RabbitMQ dead letters live in the <service>.events.dead queue).
+inbox = Table(
+    "inbox",
+    kit_metadata,
+    Column("consumer", String(64), primary_key=True),
+    Column("event_id", String(36), primary_key=True),
+    Column("event_type", String(128), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    Column("processed_at", DateTime(timezone=True), nullable=True),
+    Column("next_attempt_at", DateTime(timezone=True), nullable=True),
+    Column("last_error", Text, nullable=True),
+    Column("envelope", Text, nullable=True),  # kept only while the event is not done
+)
+Index("ix_inbox_pending", inbox.c.consumer, inbox.c.status, inbox.c.next_attempt_at)
+
+idempotency_keys = Table(
+    "idempotency_keys",
+    kit_metadata,
+    Column("scope", String(300), primary_key=True),  # caller, method and path
+    Column("key", String(200), primary_key=True),
+    Column("request_hash", String(64), nullable=False),
+    Column("status_code", Integer, nullable=False),
+    Column("response_body", Text, nullable=False),
+    Column("response_headers", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+KIT_TABLES = frozenset(kit_metadata.tables)
+
+
+def add_kit_tables(metadata: MetaData) -> None:
+    """Copy the kit's tables into ``metadata`` (for ``create_all`` in tests)."""
+    for table in kit_metadata.tables.values():
+        if table.name not in metadata.tables:
+            table.to_metadata(metadata)

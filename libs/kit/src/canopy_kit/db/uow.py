@@ -1,0 +1,56 @@
+"""The unit of work: one transaction holding the state change and the events it causes."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from canopy_kit.events.outbox import OutboxWriter
+
+
+class UnitOfWork:
+    """A session plus an outbox writer sharing its transaction.
+
+    ``with factory() as uow:`` rolls back on leaving unless ``commit()`` was called, so that an
+    exception never leaves half a change or an event without its change.
+    """
+
+    def __init__(self, session: Session, outbox: OutboxWriter):
+        self.session = session
+        self.outbox = outbox
+
+    def publish(self, event_type: str, payload: dict[str, Any], **envelope_fields: Any) -> str:
+        """Record an event in the outbox, in this transaction; returns its event id."""
+        return self.outbox.write(self.session, event_type, payload, **envelope_fields)
+
+    def flush(self) -> None:
+        self.session.flush()
+
+    def commit(self) -> None:
+        self.session.commit()
+
+    def rollback(self) -> None:
+        self.session.rollback()
+
+    def close(self) -> None:
+        self.session.close()
+
+    def __enter__(self) -> "UnitOfWork":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        try:
+            self.session.rollback()
+        finally:
+            self.session.close()
+
+
+class UnitOfWorkFactory:
+    def __init__(self, engine: Engine, outbox: OutboxWriter):
+        self.engine = engine
+        self.outbox = outbox
+        self._sessions: Callable[[], Session] = sessionmaker(bind=engine, expire_on_commit=False)
+
+    def __call__(self) -> UnitOfWork:
+        return UnitOfWork(self._sessions(), self.outbox)

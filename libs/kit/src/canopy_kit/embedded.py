@@ -1,0 +1,92 @@
+"""``canopy up``: the whole platform on one machine with nothing but Python.
+
+Migrates every service's SQLite file, loads demo data, then runs the gateway (every API under
+``/api/<service>/`` on one port) and one worker process per service (relay and consumer). Ctrl-C
+or SIGTERM stops them all; data stays in the data folder for the next run.
+
+Limits, on purpose: one machine only; the filesystem bus has no broker, so a consumer killed in the
+middle of a message can lose that message (kombu removes a message file when it is read, not when it
+is acked). Production runs RabbitMQ and PostgreSQL.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+
+from canopy_kit.cli import _runtime
+from canopy_kit.db.migrations import migrate
+
+READY_TIMEOUT_SECONDS = 60
+
+
+def _spawn(args: list[str], env: dict[str, str]) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "canopy_kit.cli", *args], env=env)
+
+
+def _wait_ready(port: int, services) -> bool:
+    deadline = time.monotonic() + READY_TIMEOUT_SECONDS
+    pending = set(services)
+    while pending and time.monotonic() < deadline:
+        for name in sorted(pending):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/{name}/health/ready", timeout=2) as r:
+                    if r.status == 200:
+                        pending.discard(name)
+            except OSError:
+                pass
+        time.sleep(0.3)
+    return not pending
+
+
+def run_embedded(services: dict, *, port: int, demo: bool) -> int:
+    env = dict(os.environ)
+    env.setdefault("CANOPY_JWKS_URL", f"http://127.0.0.1:{port}/api/identity/.well-known/jwks.json")
+    env.setdefault("LOG_JSON", "0")
+    os.environ.update({k: env[k] for k in ("CANOPY_JWKS_URL", "LOG_JSON")})
+    logins = []
+    for name, spec in services.items():
+        runtime = _runtime(name, spec)
+        migrate(runtime.engine, spec.migrations_dir)
+        if demo and spec.load_demo is not None:
+            result = spec.load_demo(runtime)
+            logins.extend(result.get("logins", []))
+        runtime.dispose()
+
+    children = [_spawn(["gateway", "--port", str(port)], env)]
+    children += [_spawn([name, "worker"], env) for name in services]
+    stopping = False
+
+    def stop(_signum=None, _frame=None):
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        if _wait_ready(port, services):
+            print(f"\nCanopy is running at http://127.0.0.1:{port}/  (Ctrl-C stops it)")
+            for name in services:
+                print(f"  {name:16} http://127.0.0.1:{port}/api/{name}/openapi.json")
+            for login in logins:
+                print(f"  demo login: {login['email']} / {login['password']}  ({login['who']})")
+            sys.stdout.flush()
+        else:
+            print("Canopy did not become ready in time; see the logs above", file=sys.stderr)
+        while not stopping and all(child.poll() is None for child in children):
+            time.sleep(0.5)
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + 30
+        for child in children:
+            try:
+                child.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                child.kill()
+    print("Canopy stopped; data kept in", env.get("CANOPY_DATA_DIR", env.get("DATA_DIR", "var")))
+    return 0

@@ -1,0 +1,1 @@
+"""Writing events: the transactional outbox."""

@@ -1,0 +1,69 @@
+"""The transactional outbox writer: events go into the service's own database, in the same
+transaction as the change that caused them. Only the relay publishes them."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import insert, text
+from sqlalchemy.orm import Session
+
+from canopy_contracts import ContractRegistry, new_envelope
+from canopy_kit import context
+from canopy_kit.db.tables import outbox
+
+
+def notify_channel(service: str) -> str:
+    """The PostgreSQL NOTIFY channel a service's relay listens on."""
+    return "canopy_outbox_" + service.replace("-", "_")
+
+
+class OutboxWriter:
+    def __init__(self, service: str, registry: ContractRegistry):
+        self.service = service
+        self.registry = registry
+        self.channel = notify_channel(service)
+
+    def write(
+        self,
+        session: Session,
+        event_type: str,
+        payload: dict[str, Any],
+        *,
+        trust_id: Any,
+        school_id: Any = None,
+        actor_id: Any = None,
+        version: int | None = None,
+    ) -> str:
+        """Validate the payload against its contract and add the event to the outbox.
+
+        Raises ``ContractError`` (nothing written) when the payload breaks its contract: that is a
+        bug in the producer, never something to publish.
+        """
+        contract = (
+            self.registry.get(event_type, version) if version is not None else self.registry.latest(event_type)
+        )
+        envelope = new_envelope(
+            event_type=event_type,
+            version=contract.version,
+            producer=self.service,
+            trust_id=trust_id,
+            school_id=school_id,
+            actor_id=actor_id,
+            payload=contract.dump(payload),
+            correlation_id=context.correlation_id.get(),
+            causation_id=context.causation_id.get(),
+        )
+        session.execute(
+            insert(outbox).values(
+                event_id=envelope.event_id,
+                event_type=event_type,
+                envelope=envelope.to_json(),
+                created_at=datetime.now(timezone.utc),
+                attempts=0,
+            )
+        )
+        if session.get_bind().dialect.name == "postgresql":
+            # Delivered at commit, and only if the transaction commits: wakes the relay at once.
+            session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": self.channel})
+        return envelope.event_id

@@ -1,0 +1,65 @@
+"""Which events a service consumes, and the handler for each."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, TYPE_CHECKING
+
+from canopy_contracts import Envelope
+
+if TYPE_CHECKING:
+    from canopy_kit.db.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class ReceivedEvent:
+    """An event as a handler sees it: the envelope, and its payload loaded by its contract
+    (UUIDs, dates and decimals as Python values)."""
+
+    envelope: Envelope
+    data: dict[str, Any]
+
+    @property
+    def event_id(self) -> str:
+        return self.envelope.event_id
+
+    @property
+    def event_type(self) -> str:
+        return self.envelope.event_type
+
+    @property
+    def trust_id(self) -> str:
+        return self.envelope.trust_id
+
+
+Handler = Callable[["UnitOfWork", ReceivedEvent], None]
+
+
+class Subscriptions:
+    """``@subscriptions.on("identity.person.registered")`` registers a handler.
+
+    A handler writes through the unit of work it is given and never commits: the consumer commits
+    the handler's writes together with the inbox record, so a redelivered event has no second
+    effect. A handler that raises is retried later; make it deterministic.
+    """
+
+    def __init__(self) -> None:
+        self._handlers: dict[str, Handler] = {}
+
+    def on(self, event_type: str) -> Callable[[Handler], Handler]:
+        def register(handler: Handler) -> Handler:
+            if event_type in self._handlers:
+                raise ValueError(f"{event_type} already has a handler")
+            self._handlers[event_type] = handler
+            return handler
+
+        return register
+
+    def handler_for(self, event_type: str) -> Handler | None:
+        return self._handlers.get(event_type)
+
+    @property
+    def routing_keys(self) -> tuple[str, ...]:
+        return tuple(sorted(self._handlers))
+
+    def __bool__(self) -> bool:
+        return bool(self._handlers)

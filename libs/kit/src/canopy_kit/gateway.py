@@ -1,0 +1,36 @@
+"""The embedded gateway: every installed service's API under ``/api/<service>/`` in one process,
+as nginx routes them in production (prefix stripped). Unknown paths get the JSON error body."""
+from __future__ import annotations
+
+from flask import Flask, jsonify
+from werkzeug.middleware.dispatcher import DispatcherMiddleware
+
+from canopy_kit.service import Runtime, discover_services
+from canopy_kit.settings import Settings
+from canopy_kit.web.app import create_service_app
+from canopy_kit.web.errors import error_response
+
+
+def create_gateway(environ=None):
+    services = discover_services()
+    mounts = {}
+    for name, spec in services.items():
+        runtime = Runtime(spec, Settings.from_env(name, environ))
+        mounts[f"/api/{name}"] = create_service_app(runtime)
+
+    front = Flask("canopy-gateway")
+
+    @front.get("/")
+    def index():
+        return jsonify(name="Canopy", services={name: f"/api/{name}/openapi.json" for name in services})
+
+    @front.errorhandler(404)
+    def unknown(_exc):
+        return error_response(404, "no such path; services live under /api/<service>/")
+
+    @front.errorhandler(405)
+    def not_allowed(_exc):
+        return error_response(405, "method not allowed")
+
+    front.wsgi_app = DispatcherMiddleware(front.wsgi_app, mounts)
+    return front

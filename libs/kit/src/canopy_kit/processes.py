@@ -1,0 +1,99 @@
+"""The process kinds of a service: api (WSGI under gunicorn), relay, consumer, and the embedded
+worker (relay and consumer as two threads). Each stops cleanly on SIGTERM or Ctrl-C: the relay
+finishes the batch in hand, the consumer commits or abandons the batch in hand (unacked messages
+are redelivered), so no event is lost."""
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from typing import Callable
+
+from canopy_kit.bus.consumer import EventConsumer
+from canopy_kit.bus.relay import OutboxRelay
+from canopy_kit.events.inbox import InboxProcessor
+from canopy_kit.metrics import serve_metrics
+from canopy_kit.service import Runtime
+
+log = logging.getLogger("canopy.process")
+
+
+def stop_on_signals() -> threading.Event:
+    stop = threading.Event()
+
+    def handle(signum, _frame):
+        log.info("received signal %s; stopping", signum)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, handle)
+    signal.signal(signal.SIGINT, handle)
+    return stop
+
+
+def build_consumer(runtime: Runtime) -> EventConsumer:
+    processor = InboxProcessor(runtime.spec.name, runtime.uow_factory, runtime.subscriptions, runtime.registry)
+    return EventConsumer(runtime.settings, processor, runtime.subscriptions.routing_keys)
+
+
+def run_relay(runtime: Runtime, stop: threading.Event) -> None:
+    OutboxRelay(runtime.settings, runtime.engine).run(stop)
+
+
+def run_consumer(runtime: Runtime, stop: threading.Event) -> None:
+    if not runtime.subscriptions:
+        log.info("%s consumes no events; consumer idle", runtime.spec.name)
+        stop.wait()
+        return
+    build_consumer(runtime).run(stop)
+
+
+def run_threads(targets: list[Callable[[threading.Event], None]], stop: threading.Event) -> None:
+    """Run each target in a thread until ``stop``; if one dies, stop the others too."""
+
+    def guard(target):
+        try:
+            target(stop)
+        except Exception:
+            log.exception("worker thread failed")
+        finally:
+            stop.set()
+
+    threads = [threading.Thread(target=guard, args=(t,), daemon=True) for t in targets]
+    for thread in threads:
+        thread.start()
+    while not stop.is_set():
+        stop.wait(1.0)
+    for thread in threads:
+        thread.join(timeout=30)
+
+
+def run_process(kind: str, runtime: Runtime) -> None:
+    stop = stop_on_signals()
+    serve_metrics(runtime.settings.metrics_port)
+    targets = {
+        "relay": [lambda s: run_relay(runtime, s)],
+        "consumer": [lambda s: run_consumer(runtime, s)],
+        "worker": [lambda s: run_relay(runtime, s), lambda s: run_consumer(runtime, s)],
+    }[kind]
+    try:
+        run_threads(targets, stop)
+    finally:
+        runtime.dispose()
+
+
+def serve_wsgi(app_factory: Callable[[], object], *, bind: str, workers: int = 1, threads: int = 8,
+               extra: dict | None = None) -> None:
+    """Serve a WSGI app under gunicorn from Python; the app is built in the worker, not before fork."""
+    from gunicorn.app.base import BaseApplication
+
+    class Server(BaseApplication):
+        def load_config(self):
+            options = {"bind": bind, "workers": workers, "threads": threads, "worker_class": "gthread",
+                       "graceful_timeout": 20, "timeout": 60, "accesslog": None, **(extra or {})}
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self):
+            return app_factory()
+
+    Server().run()

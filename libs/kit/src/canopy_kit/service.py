@@ -1,0 +1,89 @@
+"""What a service tells the kit about itself, and what the kit builds from it.
+
+Each service's package exposes one ``ServiceSpec`` and names it in its ``pyproject.toml`` under the
+``canopy.services`` entry point; ``make up``, the CLI and the gateway find every installed service
+there, so a new service is added in its own folder and nowhere else.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Any, Callable
+
+from sqlalchemy import Engine, MetaData
+
+from canopy_contracts import ContractRegistry, default_registry
+from canopy_kit.auth.tokens import JwksKeySource, KeySource, TokenVerifier
+from canopy_kit.db.engine import create_engine_for
+from canopy_kit.db.uow import UnitOfWorkFactory
+from canopy_kit.events.outbox import OutboxWriter
+from canopy_kit.events.subscriptions import Subscriptions
+from canopy_kit.settings import Settings
+
+ENTRY_POINT_GROUP = "canopy.services"
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    name: str  # also the URL segment: /api/<name>/...
+    title: str
+    metadata: MetaData
+    migrations_dir: Path
+    blueprints: Callable[[], list]  # flask-smorest Blueprints, built per app
+    subscriptions: Callable[[], Subscriptions] = Subscriptions
+    # Optional hooks: keys to verify tokens with (identity uses its own), demo data, extra CLI.
+    key_source: Callable[["Runtime"], KeySource] | None = None
+    load_demo: Callable[["Runtime"], dict[str, Any]] | None = None
+    commands: Callable[[Any], None] | None = None  # adds argparse sub-commands
+    version: str = "1.0.0"
+    api_description: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class Runtime:
+    """The long-lived parts of one service process, built from its spec and settings."""
+
+    def __init__(self, spec: ServiceSpec, settings: Settings, *, registry: ContractRegistry | None = None,
+                 engine: Engine | None = None):
+        self.spec = spec
+        self.settings = settings
+        self.registry = registry or default_registry()
+        self.engine = engine or create_engine_for(settings.database_url)
+        self.uow_factory = UnitOfWorkFactory(self.engine, OutboxWriter(spec.name, self.registry))
+
+    @cached_property
+    def verifier(self) -> TokenVerifier:
+        keys = (self.spec.key_source(self) if self.spec.key_source
+                else JwksKeySource(self.settings.jwks_url, cache_seconds=self.settings.jwks_cache_seconds))
+        return TokenVerifier(keys, issuer=self.settings.token_issuer, audience=self.settings.token_audience)
+
+    @cached_property
+    def subscriptions(self) -> Subscriptions:
+        return self.spec.subscriptions()
+
+    @cached_property
+    def broker_probe(self):
+        from canopy_kit.web.health import BrokerProbe
+
+        return BrokerProbe(self.settings.bus_url)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def discover_services() -> dict[str, ServiceSpec]:
+    """Every installed service, by name, in a stable order."""
+    found = {}
+    for entry in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+        spec = entry.load()
+        found[spec.name] = spec
+    return found
+
+
+def get_service(name: str) -> ServiceSpec:
+    services = discover_services()
+    if name not in services:
+        raise KeyError(f"no service named {name!r}; installed: {', '.join(services) or 'none'}")
+    return services[name]

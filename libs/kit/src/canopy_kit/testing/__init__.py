@@ -1,0 +1,12 @@
+"""Test helpers every service uses: throwaway databases and bus names, captured events, and
+"run this consumer until the queue is idle". The pytest fixtures live in ``plugin``."""
+from canopy_kit.testing.helpers import (
+    consume_until_idle,
+    declare_queue,
+    make_settings,
+    outbox_events,
+    prepare_database,
+    relay_all,
+)
+
+__all__ = ["consume_until_idle", "declare_queue", "make_settings", "outbox_events", "prepare_database", "relay_all"]

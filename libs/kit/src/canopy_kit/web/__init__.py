@@ -1,0 +1,1 @@
+"""HTTP: the app factory and what every endpoint shares."""

@@ -1,0 +1,100 @@
+"""One error body everywhere: ``{"code", "status", "message", "errors"}``.
+
+``code`` is a stable machine-readable word, ``status`` the HTTP status, ``message`` a sentence
+for people, ``errors`` maps each offending field to its reasons (empty when no field is to blame).
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import jsonify
+from marshmallow import Schema, fields
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger("canopy.web")
+
+CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    409: "conflict",
+    412: "precondition_failed",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "invalid_input",
+    428: "precondition_required",
+    429: "too_many_requests",
+    500: "internal_error",
+    503: "unavailable",
+}
+
+
+class ErrorSchema(Schema):
+    code = fields.String(required=True, metadata={"description": "stable machine-readable error code"})
+    status = fields.Integer(required=True, metadata={"description": "HTTP status"})
+    message = fields.String(required=True)
+    errors = fields.Dict(
+        keys=fields.String(), required=True,
+        metadata={"description": "field name -> reasons; empty when no single field is at fault"},
+    )
+
+
+class ApiError(HTTPException):
+    """Raise from anywhere in a request to answer with the error body."""
+
+    def __init__(self, status: int, message: str, *, errors: dict[str, Any] | None = None,
+                 code: str | None = None, headers: dict[str, str] | None = None):
+        super().__init__(description=message)
+        self.code = status
+        self.error_code = code or CODES.get(status, "error")
+        self.errors = errors or {}
+        self.extra_headers = headers or {}
+
+
+def field_error(field: str, reason: str, status: int = 422) -> ApiError:
+    return ApiError(status, f"{field}: {reason}", errors={field: [reason]})
+
+
+def flatten_webargs_messages(messages: dict[str, Any]) -> dict[str, Any]:
+    """webargs reports ``{"json": {"email": [...]}}``; clients want ``{"email": [...]}``."""
+    flat: dict[str, Any] = {}
+    for location, fields_ in messages.items():
+        if isinstance(fields_, dict):
+            flat.update(fields_)
+        else:
+            flat[location] = fields_
+    return flat
+
+
+def error_body(status: int, message: str, errors: dict[str, Any] | None = None, code: str | None = None):
+    return {"code": code or CODES.get(status, "error"), "status": status, "message": message, "errors": errors or {}}
+
+
+def error_response(status: int, message: str, errors: dict[str, Any] | None = None, *, code: str | None = None,
+                   headers: dict[str, str] | None = None):
+    response = jsonify(error_body(status, message, errors, code))
+    response.status_code = status
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def from_http_exception(exc: HTTPException):
+    status = exc.code or 500
+    if isinstance(exc, ApiError):
+        return error_response(status, exc.description, exc.errors, code=exc.error_code, headers=exc.extra_headers)
+    data = getattr(exc, "data", None) or {}
+    errors = flatten_webargs_messages(data.get("messages", {})) if "messages" in data else {}
+    message = data.get("message") or exc.description or CODES.get(status, "error")
+    if status == 400 and "json" in errors:  # webargs' word for a body that is not JSON
+        errors, message = {"body": errors.pop("json")}, "the request body is not valid JSON"
+    elif errors and status == 422:
+        message = "The request has invalid fields: " + ", ".join(sorted(errors))
+    headers = dict(data.get("headers") or {})
+    if exc.get_headers():
+        headers.update({k: v for k, v in exc.get_headers() if k.lower() != "content-type"})
+    return error_response(status, message, errors, headers=headers)

@@ -1,0 +1,61 @@
+"""The outbox on PostgreSQL: the state change and its event commit or roll back together."""
+import pytest
+from sqlalchemy import func, select
+
+from canopy_contracts import ContractError
+from canopy_kit.db.tables import outbox
+from canopy_kit.testing.probe import effects, person_payload, TRUST_ID
+
+pytestmark = pytest.mark.integration
+
+
+def _counts(runtime):
+    with runtime.engine.connect() as conn:
+        return (conn.execute(select(func.count()).select_from(effects)).scalar_one(),
+                conn.execute(select(func.count()).select_from(outbox)).scalar_one())
+
+
+def test_change_and_event_commit_together(probe_factory, postgres_url):
+    runtime = probe_factory(postgres_url)
+    with runtime.uow_factory() as uow:
+        uow.session.execute(effects.insert().values(event_id="x", person_id="p", given_name="Amira"))
+        uow.publish("identity.person.registered", person_payload(), trust_id=TRUST_ID)
+        uow.commit()
+    assert _counts(runtime) == (1, 1)
+
+
+def test_change_and_event_roll_back_together(probe_factory, postgres_url):
+    runtime = probe_factory(postgres_url)
+    with pytest.raises(RuntimeError):
+        with runtime.uow_factory() as uow:
+            uow.session.execute(effects.insert().values(event_id="x", person_id="p", given_name="Amira"))
+            uow.publish("identity.person.registered", person_payload(), trust_id=TRUST_ID)
+            raise RuntimeError("the request failed after writing")
+    assert _counts(runtime) == (0, 0)
+
+
+def test_an_event_that_breaks_its_contract_is_never_written(probe_factory, postgres_url):
+    runtime = probe_factory(postgres_url)
+    with runtime.uow_factory() as uow:
+        with pytest.raises(ContractError) as caught:
+            uow.publish("identity.person.registered", {**person_payload(), "email": "not an email"},
+                        trust_id=TRUST_ID)
+        uow.commit()
+    assert "email" in caught.value.errors
+    assert _counts(runtime) == (0, 0)
+
+
+def test_commit_sends_notify_to_the_relay_channel(probe_factory, postgres_url):
+    import psycopg
+
+    from canopy_kit.bus.relay import libpq_conninfo
+    from canopy_kit.events.outbox import notify_channel
+
+    runtime = probe_factory(postgres_url)
+    with psycopg.connect(libpq_conninfo(postgres_url), autocommit=True) as listener:
+        listener.execute(f'LISTEN "{notify_channel("probe")}"')
+        with runtime.uow_factory() as uow:
+            uow.publish("identity.person.registered", person_payload(), trust_id=TRUST_ID)
+            uow.commit()
+        received = list(listener.notifies(timeout=5, stop_after=1))
+    assert [n.channel for n in received] == [notify_channel("probe")]

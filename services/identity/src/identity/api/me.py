@@ -1,0 +1,82 @@
+"""``GET /v1/me``: who the caller is, where they work and what they hold."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+from sqlalchemy import or_, select
+
+from canopy_kit.auth.flask import authenticated, current_principal
+from canopy_kit.web.errors import ApiError
+from canopy_kit.web.request_uow import current_uow
+from identity.db import employments, people, schools, trusts
+
+
+class GrantSchema(Schema):
+    role = fields.String(required=True)
+    scope = fields.String(required=True)
+    id = fields.String(required=True)
+
+
+class EmploymentSchema(Schema):
+    id = fields.String(required=True)
+    school_id = fields.String(required=True)
+    school_name = fields.String(required=True)
+    job_title = fields.String(required=True)
+    staff_category = fields.String(required=True)
+    fte = fields.Decimal(as_string=True, required=True)
+    starts_on = fields.Date(required=True)
+    ends_on = fields.Date(allow_none=True)
+
+
+class TrustSchema(Schema):
+    id = fields.String(required=True)
+    name = fields.String(required=True)
+    slug = fields.String(required=True)
+
+
+class MeSchema(Schema):
+    person_id = fields.String(required=True)
+    given_name = fields.String(required=True)
+    family_name = fields.String(required=True)
+    preferred_name = fields.String(allow_none=True)
+    email = fields.String(required=True)
+    status = fields.String(required=True)
+    trust = fields.Nested(TrustSchema, required=True)
+    employments = fields.List(fields.Nested(EmploymentSchema), required=True)
+    grants = fields.List(fields.Nested(GrantSchema), required=True)
+
+
+def blueprint() -> Blueprint:
+    blp = Blueprint("me", __name__, url_prefix="/v1/me", description="The signed-in person")
+
+    @blp.route("", methods=["GET"])
+    @authenticated(blp)
+    @blp.response(200, MeSchema)
+    def me():
+        """The caller's own record: current employments and role grants."""
+        principal = current_principal()
+        session = current_uow().session
+        person = session.execute(select(people).where(people.c.id == principal.person_id,
+                                                      people.c.trust_id == principal.trust_id)).first()
+        if person is None:
+            raise ApiError(404, "this account no longer exists")
+        trust = session.execute(select(trusts).where(trusts.c.id == person.trust_id)).one()
+        today = date.today()
+        jobs = session.execute(
+            select(employments, schools.c.name.label("school_name"))
+            .join(schools, schools.c.id == employments.c.school_id)
+            .where(employments.c.person_id == person.id,
+                   or_(employments.c.ends_on.is_(None), employments.c.ends_on >= today))
+            .order_by(employments.c.starts_on)
+        ).mappings().all()
+        return {
+            **{k: person._mapping[k] for k in ("given_name", "family_name", "preferred_name", "email", "status")},
+            "person_id": person.id,
+            "trust": {"id": trust.id, "name": trust.name, "slug": trust.slug},
+            "employments": [dict(job) for job in jobs],
+            "grants": [grant.to_claim() for grant in principal.grants],
+        }
+
+    return blp

@@ -1,0 +1,104 @@
+"""Identity's tables. Ids are UUID strings; every row but the trust's own names its trust."""
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column, Date, DateTime, ForeignKey, Index, MetaData, Numeric, String, Table, Text, UniqueConstraint,
+)
+
+metadata = MetaData()
+
+Id = String(36)
+
+trusts = Table(
+    "trusts", metadata,
+    Column("id", Id, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("slug", String(64), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+schools = Table(
+    "schools", metadata,
+    Column("id", Id, primary_key=True),
+    Column("trust_id", Id, ForeignKey("trusts.id"), nullable=False, index=True),
+    Column("name", String(200), nullable=False),
+    Column("phase", String(32), nullable=False),
+    Column("urn", String(32), nullable=True),
+    Column("status", String(16), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("trust_id", "name", name="uq_schools_trust_name"),
+)
+
+people = Table(
+    "people", metadata,
+    Column("id", Id, primary_key=True),
+    Column("trust_id", Id, ForeignKey("trusts.id"), nullable=False),
+    Column("given_name", String(100), nullable=False),
+    Column("family_name", String(100), nullable=False),
+    Column("preferred_name", String(100), nullable=True),
+    Column("email", String(254), nullable=False),  # stored lower case
+    Column("status", String(16), nullable=False),
+    Column("password_hash", Text, nullable=True),
+    Column("password_changed_at", DateTime(timezone=True), nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("trust_id", "email", name="uq_people_trust_email"),
+)
+Index("ix_people_email", people.c.email)
+
+employments = Table(
+    "employments", metadata,
+    Column("id", Id, primary_key=True),
+    Column("trust_id", Id, ForeignKey("trusts.id"), nullable=False),
+    Column("person_id", Id, ForeignKey("people.id"), nullable=False, index=True),
+    Column("school_id", Id, ForeignKey("schools.id"), nullable=False, index=True),
+    Column("job_title", String(200), nullable=False),
+    Column("staff_category", String(16), nullable=False),
+    Column("fte", Numeric(4, 3), nullable=False),
+    Column("starts_on", Date, nullable=False),
+    Column("ends_on", Date, nullable=True),
+)
+
+role_grants = Table(
+    "role_grants", metadata,
+    Column("id", Id, primary_key=True),
+    Column("trust_id", Id, ForeignKey("trusts.id"), nullable=False),
+    Column("person_id", Id, ForeignKey("people.id"), nullable=False, index=True),
+    Column("role", String(32), nullable=False),
+    Column("scope_type", String(16), nullable=False),
+    Column("scope_id", Id, nullable=False),
+    Column("valid_from", Date, nullable=False),
+    Column("valid_to", Date, nullable=True),
+)
+
+line_managers = Table(
+    "line_managers", metadata,
+    Column("id", Id, primary_key=True),
+    Column("trust_id", Id, ForeignKey("trusts.id"), nullable=False),
+    Column("person_id", Id, ForeignKey("people.id"), nullable=False, index=True),
+    Column("manager_id", Id, ForeignKey("people.id"), nullable=False, index=True),
+    Column("school_id", Id, ForeignKey("schools.id"), nullable=False),
+    Column("starts_on", Date, nullable=False),
+    Column("ends_on", Date, nullable=True),
+)
+
+signing_keys = Table(
+    "signing_keys", metadata,
+    Column("kid", String(64), primary_key=True),
+    Column("private_pem", Text, nullable=False),
+    Column("public_jwk", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("retired_at", DateTime(timezone=True), nullable=True),  # stops signing; still verifies a while
+)
+
+refresh_tokens = Table(
+    "refresh_tokens", metadata,
+    Column("id", Id, primary_key=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("family_id", Id, nullable=False, index=True),
+    Column("person_id", Id, ForeignKey("people.id"), nullable=False, index=True),
+    Column("trust_id", Id, ForeignKey("trusts.id"), nullable=False),
+    Column("issued_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True), nullable=True),
+    Column("replaced_by", Id, nullable=True),
+)
