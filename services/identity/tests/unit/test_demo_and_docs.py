@@ -1,0 +1,108 @@
+"""Demo data loads once, signs in, and the API is fully described and survives fuzzing."""
+import os
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings as hypothesis_settings
+from hypothesis.errors import Unsatisfiable
+from sqlalchemy import func, select
+
+from canopy_kit.cli import main as canopy
+from canopy_kit.testing import outbox_events
+from identity.db import employments, line_managers, people, role_grants, schools
+from identity.demo import DEMO_PASSWORD, load_demo
+
+
+def _count(runtime, table):
+    with runtime.engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(table)).scalar_one()
+
+
+def test_demo_trust_loads_once_and_its_logins_work(identity):
+    first = load_demo(identity.runtime)
+    assert first["created"] is True and first["schools"] == 11 and 650 <= first["people"] <= 750
+    phases = {}
+    with identity.runtime.engine.connect() as conn:
+        for phase, n in conn.execute(select(schools.c.phase, func.count()).group_by(schools.c.phase)):
+            phases[phase] = n
+    assert phases == {"primary": 5, "secondary": 6}
+    counts = {t.name: _count(identity.runtime, t) for t in (people, employments, role_grants, line_managers)}
+    events = len(outbox_events(identity.runtime))
+    second = load_demo(identity.runtime)
+    assert second["created"] is False
+    assert {t.name: _count(identity.runtime, t) for t in (people, employments, role_grants, line_managers)} == counts
+    assert len(outbox_events(identity.runtime)) == events  # nothing written twice
+    assert counts["line_managers"] > 600
+    for login in first["logins"]:
+        response = identity.login(email=login["email"], password=DEMO_PASSWORD)
+        assert response.status_code == 200, login
+    who = {login["who"] for login in first["logins"]}
+    assert {"trust admin", "headteacher", "teacher"} <= who
+
+
+def test_openapi_documents_every_endpoint_with_schemas_and_errors(identity):
+    spec = identity.client.get("/openapi.json").json
+    expected = {"/v1/auth/login", "/v1/auth/refresh", "/v1/auth/logout", "/.well-known/jwks.json", "/v1/me",
+                "/v1/schools"}
+    assert expected <= set(spec["paths"])
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            success = [code for code in responses if code.startswith("2")]
+            assert success, f"{method} {path} documents no success response"
+            if success != ["204"]:
+                assert "content" in responses[success[0]], f"{method} {path} has no response schema"
+            assert "default" in responses, f"{method} {path} documents no error body"
+            if "requestBody" in operation:
+                assert "422" in responses
+    assert spec["paths"]["/v1/me"]["get"]["security"] == [{"bearerAuth": []}]
+    assert "401" in spec["paths"]["/v1/me"]["get"]["responses"]
+
+
+def test_cli_creates_a_trust_with_its_first_admin(tmp_path, monkeypatch, capsys):
+    database = f"sqlite:///{tmp_path / 'identity.db'}"
+    monkeypatch.setenv("IDENTITY_DATABASE_URL", database)
+    monkeypatch.setenv("CANOPY_ADMIN_PASSWORD", "a long enough password")
+    monkeypatch.setenv("LOG_JSON", "0")
+    assert canopy(["identity", "migrate"]) == 0
+    args = ["identity", "create-trust", "--name", "Willow Trust", "--slug", "willow", "--admin-email",
+            "head@willow.example.org", "--admin-given-name", "Wil", "--admin-family-name", "Low"]
+    assert canopy(args) == 0
+    assert "trust willow created" in capsys.readouterr().out
+    assert canopy(args) == 2  # the same slug again is refused, nothing written
+    assert "already exists" in capsys.readouterr().err
+
+
+@pytest.fixture
+def fuzz_schema(identity):
+    identity.create_trust()
+    return schemathesis.openapi.from_wsgi("/openapi.json", identity.client.application)
+
+
+def test_no_input_makes_identity_answer_500(identity, fuzz_schema):
+    """Schemathesis sends generated and malformed requests to every operation: none may 500,
+    and every error must be the documented error body."""
+    failures = []
+    seen = set()
+    for result in fuzz_schema.get_all_operations():
+        operation = result.ok()
+        for mode in (schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE):
+
+            @hypothesis_settings(max_examples=25, deadline=None, database=None,
+                                 suppress_health_check=list(HealthCheck))
+            @given(case=operation.as_strategy(generation_mode=mode))
+            def check(case):
+                response = case.call()
+                seen.add((operation.label, response.status_code))
+                if response.status_code >= 500:
+                    failures.append((operation.label, response.status_code, response.text[:200]))
+                elif response.status_code >= 400:
+                    body = response.json()
+                    assert set(body) == {"code", "status", "message", "errors"}, (operation.label, body)
+
+            try:
+                check()
+            except Unsatisfiable:
+                assert mode is schemathesis.GenerationMode.NEGATIVE  # nothing to break (no inputs)
+    assert failures == []
+    assert ("POST /v1/auth/login", 422) in seen and ("POST /v1/auth/login", 401) in seen
