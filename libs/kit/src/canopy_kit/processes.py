@@ -5,8 +5,11 @@ are redelivered), so no event is lost."""
 from __future__ import annotations
 
 import logging
+import os
 import signal
+import tempfile
 import threading
+from pathlib import Path
 from typing import Callable
 
 from canopy_kit.bus.consumer import EventConsumer
@@ -81,15 +84,43 @@ def run_process(kind: str, runtime: Runtime) -> None:
         runtime.dispose()
 
 
+def _multiprocess_metrics_hooks() -> dict:
+    """Gunicorn hooks for prometheus-client's multiprocess mode: every worker writes its samples
+    to files in one folder, ``/metrics`` merges them, and a dead worker's gauges are dropped."""
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if folder:
+        for stale in Path(folder).glob("*.db"):  # counts from an earlier run would be added in
+            stale.unlink()
+    else:
+        folder = tempfile.mkdtemp(prefix="canopy-metrics-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
+    Path(folder).mkdir(parents=True, exist_ok=True)
+
+    def post_fork(_server, _worker):
+        from prometheus_client import values
+
+        values.ValueClass = values.MultiProcessValue()
+
+    def child_exit(_server, worker):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)
+
+    return {"post_fork": post_fork, "child_exit": child_exit}
+
+
 def serve_wsgi(app_factory: Callable[[], object], *, bind: str, workers: int = 1, threads: int = 8,
                extra: dict | None = None) -> None:
-    """Serve a WSGI app under gunicorn from Python; the app is built in the worker, not before fork."""
+    """Serve a WSGI app under gunicorn from Python; the app is built in each worker, after the fork,
+    so no engine or connection is shared between processes."""
     from gunicorn.app.base import BaseApplication
+
+    hooks = _multiprocess_metrics_hooks()
 
     class Server(BaseApplication):
         def load_config(self):
             options = {"bind": bind, "workers": workers, "threads": threads, "worker_class": "gthread",
-                       "graceful_timeout": 20, "timeout": 60, "accesslog": None, **(extra or {})}
+                       "graceful_timeout": 20, "timeout": 60, "accesslog": None, **hooks, **(extra or {})}
             for key, value in options.items():
                 self.cfg.set(key, value)
 
