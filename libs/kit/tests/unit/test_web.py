@@ -184,3 +184,48 @@ def test_openapi_documents_errors_with_the_error_schema(client):
     post = spec["paths"]["/v1/widgets"]["post"]
     assert "422" in post["responses"] and "default" in post["responses"]
     assert set(spec["components"]["schemas"]["Error"]["properties"]) == {"code", "status", "message", "errors"}
+
+
+def test_roles_are_checked_from_the_token(sqlite_url):
+    """``authenticated(blp, roles=...)``: 401 without a token, 403 without the role, 200 with it."""
+    import time
+
+    import jwt
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from canopy_kit.auth import StaticKeySource
+    from canopy_kit.auth.flask import authenticated, current_principal
+
+    key = Ed25519PrivateKey.generate()
+
+    def blueprints():
+        blp = Blueprint("admin", __name__, url_prefix="/v1/admin")
+
+        @blp.route("", methods=["GET"])
+        @authenticated(blp, roles="trust_admin")
+        @blp.response(200, WidgetOut)
+        def admin_only():
+            return {"id": 1, "name": current_principal().person_id}
+
+        return [blp]
+
+    spec = ServiceSpec(name="admin", title="Admin", metadata=metadata, migrations_dir=Path("/none"),
+                       blueprints=blueprints, key_source=lambda _rt: StaticKeySource({"k": key.public_key()}))
+    runtime = Runtime(spec, make_settings("admin", database_url=sqlite_url))
+    prepare_database(runtime)
+    client = create_service_app(runtime, testing=True).test_client()
+
+    def token(grants):
+        now = int(time.time())
+        claims = {"iss": "canopy-identity", "aud": "canopy", "sub": "p-9", "trust_id": "t", "typ": "access",
+                  "grants": grants, "iat": now, "exp": now + 60}
+        return {"Authorization": "Bearer " + jwt.encode(claims, key, algorithm="EdDSA", headers={"kid": "k"})}
+
+    assert client.get("/v1/admin").status_code == 401
+    teacher = client.get("/v1/admin", headers=token([{"role": "teacher", "scope": "trust", "id": "t"}]))
+    assert teacher.status_code == 403 and teacher.json["code"] == "forbidden"
+    elsewhere = client.get("/v1/admin", headers=token([{"role": "trust_admin", "scope": "trust", "id": "other"}]))
+    assert elsewhere.status_code == 403  # a grant for another trust counts for nothing
+    admin = client.get("/v1/admin", headers=token([{"role": "trust_admin", "scope": "trust", "id": "t"}]))
+    assert admin.status_code == 200 and admin.json["name"] == "p-9"
+    runtime.dispose()

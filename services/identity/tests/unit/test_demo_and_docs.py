@@ -71,6 +71,9 @@ def test_cli_creates_a_trust_with_its_first_admin(tmp_path, monkeypatch, capsys)
     assert "trust willow created" in capsys.readouterr().out
     assert canopy(args) == 2  # the same slug again is refused, nothing written
     assert "already exists" in capsys.readouterr().err
+    assert canopy(["identity", "dead-letters", "list"]) == 0
+    assert capsys.readouterr().out.strip() == "[]"
+    assert canopy(["identity", "dead-letters", "show", "no-such-event"]) == 1
 
 
 @pytest.fixture
