@@ -60,19 +60,19 @@ class Settings:
                 return default
             return value.replace("{service}", service.replace("-", "_"))
 
-        def get_int(name: str, default: int) -> int:
+        def number(name: str, default, kind=int):
             raw = get(name)
             try:
-                return default if raw is None else int(raw)
+                return default if raw is None else kind(raw)
             except ValueError:
-                raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
+                word = "a whole number" if kind is int else "a number"
+                raise SettingsError(f"{name} must be {word}, got {raw!r}") from None
+
+        def get_int(name: str, default: int) -> int:
+            return number(name, default, int)
 
         def get_float(name: str, default: float) -> float:
-            raw = get(name)
-            try:
-                return default if raw is None else float(raw)
-            except ValueError:
-                raise SettingsError(f"{name} must be a number, got {raw!r}") from None
+            return number(name, default, float)
 
         data_dir = Path(get("DATA_DIR", "var") or "var").resolve()
         database_url = get("DATABASE_URL") or f"sqlite:///{data_dir / (service.replace('-', '_') + '.db')}"

@@ -13,14 +13,13 @@ from kombu import Exchange
 from sqlalchemy import select, update
 
 from canopy_kit.bus.connection import open_connection, transport_of
+from canopy_kit.bus.consumer import ATTEMPTS_HEADER, ERROR_HEADER
 from canopy_kit.bus.publisher import BatchPublisher, OutgoingMessage
 from canopy_kit.bus.topology import QueueNames
 from canopy_kit.db.tables import inbox
 from canopy_kit.db.uow import UnitOfWorkFactory
 from canopy_kit.settings import Settings
 
-ATTEMPTS_HEADER = "x-canopy-attempts"
-ERROR_HEADER = "x-canopy-error"
 MAX_SCAN = 10_000
 
 
