@@ -48,3 +48,65 @@ def identity_pg(postgres_url):
     service = Identity(postgres_url)
     yield service
     service.runtime.dispose()
+
+
+class SmallTrust:
+    """Two schools and a handful of people with the roles the permission tests need."""
+
+    def __init__(self, service: Identity, slug: str = "oak"):
+        from datetime import date
+
+        self.service = service
+        uow_factory = service.runtime.uow_factory
+        with uow_factory() as uow:
+            self.trust_id, self.admin = handlers.create_trust_with_admin(
+                uow, name=f"{slug} trust", slug=slug, admin_given_name="Ada", admin_family_name="Admin",
+                admin_email=f"admin@{slug}.example.org", admin_password=PASSWORD)
+            self.school_a = handlers.add_school(uow, trust_id=self.trust_id, name="Ash Primary", phase="primary",
+                                                urn=f"{slug}-a")
+            self.school_b = handlers.add_school(uow, trust_id=self.trust_id, name="Birch Academy",
+                                                phase="secondary", urn=f"{slug}-b")
+            start = date(2024, 9, 1)
+
+            def person(name, school, title="Teacher", category="teaching"):
+                person_id = handlers.register_person(uow, trust_id=self.trust_id, given_name=name,
+                                                     family_name="Test", email=f"{name.lower()}@{slug}.example.org")
+                if school:
+                    handlers.start_employment(uow, trust_id=self.trust_id, person_id=person_id, school_id=school,
+                                              job_title=title, staff_category=category, starts_on=start)
+                return person_id
+
+            def grant(person_id, role, scope_type, scope_id):
+                handlers.grant_role(uow, trust_id=self.trust_id, person_id=person_id, role=role,
+                                    scope_type=scope_type, scope_id=scope_id, valid_from=start)
+
+            self.head_a = person("Hana", self.school_a, "Headteacher", "leadership")
+            grant(self.head_a, "headteacher", "school", self.school_a)
+            self.head_b = person("Hugo", self.school_b, "Headteacher", "leadership")
+            grant(self.head_b, "headteacher", "school", self.school_b)
+            self.manager = person("Maya", self.school_a, "Head of Maths")
+            self.other_manager = person("Omar", self.school_a, "Head of English")
+            self.teacher = person("Tom", self.school_a)
+            self.colleague = person("Cara", self.school_a)
+            self.teacher_b = person("Bea", self.school_b)
+            self.leader = person("Lena", None)
+            grant(self.leader, "trust_leader", "trust", self.trust_id)
+            handlers.assign_line_manager(uow, trust_id=self.trust_id, person_id=self.teacher,
+                                         manager_id=self.manager, school_id=self.school_a, starts_on=start)
+            handlers.assign_line_manager(uow, trust_id=self.trust_id, person_id=self.colleague,
+                                         manager_id=self.other_manager, school_id=self.school_a, starts_on=start)
+            uow.commit()
+
+    def headers(self, person_id: str) -> dict:
+        from identity import tokens
+
+        with self.service.runtime.uow_factory() as uow:
+            token = tokens.issue_access_token(uow.session, person_id=person_id, trust_id=self.trust_id,
+                                              issuer="canopy-identity", audience="canopy")
+            uow.commit()
+        return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def trust(identity):
+    return SmallTrust(identity)

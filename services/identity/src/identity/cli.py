@@ -32,6 +32,35 @@ def _rotate_keys(runtime, _args) -> int:
     return 0
 
 
+def _import_staff(runtime, args) -> int:
+    from pathlib import Path
+
+    from sqlalchemy import select
+
+    from identity.db import trusts
+    from identity.importer import run_import
+
+    def progress(done: int, total: int) -> None:
+        filled = int(30 * done / total)
+        print(f"\r  [{'#' * filled}{'.' * (30 - filled)}] {done}/{total} rows", end="", file=sys.stderr, flush=True)
+
+    with runtime.uow_factory() as uow:
+        trust_id = uow.session.execute(select(trusts.c.id).where(trusts.c.slug == args.trust)).scalar()
+        if trust_id is None:
+            print(f"no trust {args.trust!r}", file=sys.stderr)
+            return 2
+        report = run_import(uow, Path(args.file).read_bytes(), trust_id=trust_id, dry_run=args.dry_run,
+                            progress=progress)
+        if report.applied:
+            uow.commit()
+    print(file=sys.stderr)
+    for problem in report.problems:
+        print(f"line {problem.line}: {problem.field}: {problem.reason}", file=sys.stderr)
+    verdict = "applied" if report.applied else ("checked, nothing written" if report.valid else "NOT imported")
+    print(f"{report.rows} rows, {verdict}: " + ", ".join(f"{k} {v}" for k, v in report.changes.items()))
+    return 0 if report.valid else 1
+
+
 def add_commands(subparsers) -> None:
     create = subparsers.add_parser("create-trust", help="create a trust with its first admin")
     create.add_argument("--name", required=True)
@@ -40,5 +69,10 @@ def add_commands(subparsers) -> None:
     create.add_argument("--admin-given-name", required=True)
     create.add_argument("--admin-family-name", required=True)
     create.set_defaults(handler=_create_trust)
+    staff = subparsers.add_parser("import-staff", help="import people, employments, roles and line managers")
+    staff.add_argument("file", help="UTF-8 CSV, one row per employment")
+    staff.add_argument("--trust", required=True, help="the trust's slug")
+    staff.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
+    staff.set_defaults(handler=_import_staff)
     rotate = subparsers.add_parser("rotate-keys", help="start signing with a new key")
     rotate.set_defaults(handler=_rotate_keys)

@@ -102,3 +102,50 @@ refresh_tokens = Table(
     Column("revoked_at", DateTime(timezone=True), nullable=True),
     Column("replaced_by", Id, nullable=True),
 )
+
+school_groups = Table(
+    "school_groups", metadata,
+    Column("id", Id, primary_key=True),
+    Column("trust_id", Id, ForeignKey("trusts.id"), nullable=False, index=True),
+    Column("name", String(200), nullable=False),
+    UniqueConstraint("trust_id", "name", name="uq_school_groups_trust_name"),
+)
+
+group_schools = Table(
+    "group_schools", metadata,
+    Column("group_id", Id, ForeignKey("school_groups.id"), primary_key=True),
+    Column("school_id", Id, ForeignKey("schools.id"), primary_key=True),
+)
+
+# One-time tokens sent by email: invitations (set a first password) and password resets.
+account_tokens = Table(
+    "account_tokens", metadata,
+    Column("id", Id, primary_key=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("person_id", Id, ForeignKey("people.id"), nullable=False, index=True),
+    Column("purpose", String(16), nullable=False),  # invitation | reset
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("used_at", DateTime(timezone=True), nullable=True),
+)
+
+# Failed sign-ins, by account (the email as typed) and by client address, for rate limiting.
+login_failures = Table(
+    "login_failures", metadata,
+    Column("id", Id, primary_key=True),
+    Column("key", String(300), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+Index("ix_login_failures_key_at", login_failures.c.key, login_failures.c.at)
+
+audit_log = Table(
+    "audit_log", metadata,
+    Column("id", Id, primary_key=True),
+    Column("trust_id", Id, nullable=True, index=True),  # null: a failed login naming no account
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor_id", Id, nullable=True),
+    Column("action", String(64), nullable=False),
+    Column("subject_id", Id, nullable=True, index=True),
+    Column("client", String(64), nullable=True),
+    Column("details", Text, nullable=False),
+)

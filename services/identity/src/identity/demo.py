@@ -5,6 +5,7 @@ Only a few demo people get a password (argon2 is deliberately slow); everyone el
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import select
 
@@ -68,6 +69,41 @@ def load_demo(runtime: Runtime) -> dict:
             handlers.assign_line_manager(uow, trust_id=trust_id, person_id=person_ids[person.key],
                                          manager_id=person_ids[manager.key], school_id=school_ids[school_key],
                                          starts_on=date(2025, 9, 1))
+        career_moves = _career_moves(uow, trust_id, trust, person_ids, school_ids)
         uow.commit()
         count = len(uow.session.execute(select(people.c.id).where(people.c.trust_id == trust_id)).all())
-    return {**result, "created": True, "trust": trust.slug, "schools": len(school_ids), "people": count}
+    return {**result, "created": True, "trust": trust.slug, "schools": len(school_ids), "people": count,
+            **career_moves}
+
+
+def _career_moves(uow, trust_id: str, trust: DemoTrust, person_ids: dict, school_ids: dict) -> dict:
+    """What a real trust's records hold after a few years: people who moved school, a part-timer
+    in two schools, and leavers, so that every screen has history to show."""
+    from sqlalchemy import select as _select
+
+    from identity.db import employments
+
+    managers = {p.line_manager_key for p in trust.people}
+    teachers = [p for p in trust.people if p.staff_category == "teaching" and p.school_key
+                and p.key not in managers and len(p.roles) <= 1]
+    schools = sorted(school_ids)
+    moved = teachers[0:24:8]  # three transfers, to the next school in the list
+    for person in moved:
+        employment_id = uow.session.execute(_select(employments.c.id).where(
+            employments.c.person_id == person_ids[person.key])).scalar_one()
+        target = schools[(schools.index(person.school_key) + 1) % len(schools)]
+        handlers.transfer(uow, trust_id=trust_id, person_id=person_ids[person.key],
+                          from_employment_id=employment_id, to_school_id=school_ids[target],
+                          effective_on=date(2025, 9, 1))
+    part_timer = handlers.register_person(uow, trust_id=trust_id, given_name="Rhiannon", family_name="Pryce",
+                                          email=f"r.pryce@{trust.slug}.example.org")
+    for school_key, title in ((schools[0], "Music Teacher"), (schools[-1], "Music Teacher")):
+        handlers.start_employment(uow, trust_id=trust_id, person_id=part_timer, school_id=school_ids[school_key],
+                                  job_title=title, staff_category="teaching", fte=Decimal("0.5"),
+                                  starts_on=date(2024, 9, 1))
+        handlers.grant_role(uow, trust_id=trust_id, person_id=part_timer, role="teacher", scope_type="school",
+                            scope_id=school_ids[school_key], valid_from=date(2024, 9, 1))
+    leavers = teachers[30:33]
+    for person in leavers:
+        handlers.leave(uow, trust_id=trust_id, person_id=person_ids[person.key], last_day=date(2025, 7, 31))
+    return {"transfers": len(moved), "part_timers": 1, "leavers": len(leavers)}

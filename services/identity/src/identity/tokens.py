@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from canopy_kit.auth import Grant
 from identity import keys
-from identity.db import people, refresh_tokens, role_grants
+from identity.db import group_schools, people, refresh_tokens, role_grants
 
 ACCESS_TOKEN_TTL = timedelta(minutes=15)
 REFRESH_TOKEN_TTL = timedelta(days=30)
@@ -50,7 +50,16 @@ def current_grants(session: Session, person_id: str, on: date | None = None) -> 
                or_(role_grants.c.valid_to.is_(None), role_grants.c.valid_to >= today))
         .order_by(role_grants.c.role, role_grants.c.scope_id)
     ).all()
-    return tuple(Grant(role=r.role, scope_type=r.scope_type, scope_id=r.scope_id) for r in rows)
+    groups = {r.scope_id for r in rows if r.scope_type == "group"}
+    members: dict[str, list[str]] = {}
+    if groups:  # a group grant carries its schools, so services need no group lookup
+        for group_id, school_id in session.execute(
+                select(group_schools.c.group_id, group_schools.c.school_id)
+                .where(group_schools.c.group_id.in_(groups)).order_by(group_schools.c.school_id)):
+            members.setdefault(group_id, []).append(school_id)
+    return tuple(Grant(role=r.role, scope_type=r.scope_type, scope_id=r.scope_id,
+                       schools=tuple(members.get(r.scope_id, ())) if r.scope_type == "group" else ())
+                 for r in rows)
 
 
 def issue_access_token(session: Session, *, person_id: str, trust_id: str, issuer: str, audience: str,
@@ -109,6 +118,13 @@ def rotate_refresh(session: Session, token: str, *, issuer: str, audience: str,
 def revoke_family(session: Session, family_id: str) -> None:
     session.execute(update(refresh_tokens)
                     .where(and_(refresh_tokens.c.family_id == family_id, refresh_tokens.c.revoked_at.is_(None)))
+                    .values(revoked_at=_now()))
+
+
+def revoke_all(session: Session, person_id: str) -> None:
+    """Every session of the person ends: on a password change, and when the account is disabled."""
+    session.execute(update(refresh_tokens)
+                    .where(refresh_tokens.c.person_id == person_id, refresh_tokens.c.revoked_at.is_(None))
                     .values(revoked_at=_now()))
 
 

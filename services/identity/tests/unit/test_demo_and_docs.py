@@ -5,6 +5,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings as hypothesis_settings
 from hypothesis.errors import Unsatisfiable
+from schemathesis.core.errors import UnsupportedSchema
 from sqlalchemy import func, select
 
 from canopy_kit.cli import main as canopy
@@ -21,6 +22,7 @@ def _count(runtime, table):
 def test_demo_trust_loads_once_and_its_logins_work(identity):
     first = load_demo(identity.runtime)
     assert first["created"] is True and first["schools"] == 11 and 650 <= first["people"] <= 750
+    assert (first["transfers"], first["part_timers"], first["leavers"]) == (3, 1, 3)
     phases = {}
     with identity.runtime.engine.connect() as conn:
         for phase, n in conn.execute(select(schools.c.phase, func.count()).group_by(schools.c.phase)):
@@ -47,10 +49,12 @@ def test_openapi_documents_every_endpoint_with_schemas_and_errors(identity):
     assert expected <= set(spec["paths"])
     for path, operations in spec["paths"].items():
         for method, operation in operations.items():
+            if method == "parameters":
+                continue
             responses = operation["responses"]
             success = [code for code in responses if code.startswith("2")]
             assert success, f"{method} {path} documents no success response"
-            if success != ["204"]:
+            if success[0] not in ("202", "204"):
                 assert "content" in responses[success[0]], f"{method} {path} has no response schema"
             assert "default" in responses, f"{method} {path} documents no error body"
             if "requestBody" in operation:
@@ -86,7 +90,7 @@ def test_no_input_makes_identity_answer_500(identity, fuzz_schema):
     """Schemathesis sends generated and malformed requests to every operation: none may 500,
     and every error must be the documented error body."""
     failures = []
-    seen = set()
+    seen, unsupported = set(), set()
     for result in fuzz_schema.get_all_operations():
         operation = result.ok()
         for mode in (schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE):
@@ -107,5 +111,9 @@ def test_no_input_makes_identity_answer_500(identity, fuzz_schema):
                 check()
             except Unsatisfiable:
                 assert mode is schemathesis.GenerationMode.NEGATIVE  # nothing to break (no inputs)
+            except UnsupportedSchema:
+                unsupported.add(operation.label)
     assert failures == []
+    # Schemathesis cannot generate a CSV upload; the import's bad input has tests of its own.
+    assert unsupported <= {"POST /v1/imports/staff"}
     assert ("POST /v1/auth/login", 422) in seen and ("POST /v1/auth/login", 401) in seen

@@ -72,7 +72,13 @@ idempotency_keys = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
-KIT_TABLES = frozenset(kit_metadata.tables)
+def _kit_table_names() -> frozenset[str]:
+    import canopy_kit.projections.directory_tables  # noqa: F401  (registers the dir_* tables)
+
+    return frozenset(kit_metadata.tables)
+
+
+KIT_TABLES = _kit_table_names()
 
 
 def add_kit_tables(metadata: MetaData) -> None:

@@ -24,6 +24,10 @@ class UnitOfWork:
         """Record an event in the outbox, in this transaction; returns its event id."""
         return self.outbox.write(self.session, event_type, payload, **envelope_fields)
 
+    def publish_many(self, events: list[tuple[str, dict[str, Any], dict[str, Any]]]) -> list[str]:
+        """``(event_type, payload, envelope fields)`` for each event, inserted in one statement."""
+        return self.outbox.write_many(self.session, events)
+
     def flush(self) -> None:
         self.session.flush()
 

@@ -24,22 +24,8 @@ class OutboxWriter:
         self.registry = registry
         self.channel = notify_channel(service)
 
-    def write(
-        self,
-        session: Session,
-        event_type: str,
-        payload: dict[str, Any],
-        *,
-        trust_id: Any,
-        school_id: Any = None,
-        actor_id: Any = None,
-        version: int | None = None,
-    ) -> str:
-        """Validate the payload against its contract and add the event to the outbox.
-
-        Raises ``ContractError`` (nothing written) when the payload breaks its contract: that is a
-        bug in the producer, never something to publish.
-        """
+    def _row(self, event_type: str, payload: dict[str, Any], *, trust_id: Any, school_id: Any = None,
+             actor_id: Any = None, version: int | None = None) -> dict[str, Any]:
         contract = (
             self.registry.get(event_type, version) if version is not None else self.registry.latest(event_type)
         )
@@ -54,16 +40,30 @@ class OutboxWriter:
             correlation_id=context.correlation_id.get(),
             causation_id=context.causation_id.get(),
         )
-        session.execute(
-            insert(outbox).values(
-                event_id=envelope.event_id,
-                event_type=event_type,
-                envelope=envelope.to_json(),
-                created_at=datetime.now(timezone.utc),
-                attempts=0,
-            )
-        )
+        return {"event_id": envelope.event_id, "event_type": event_type, "envelope": envelope.to_json(),
+                "created_at": datetime.now(timezone.utc), "attempts": 0}
+
+    def _notify(self, session: Session) -> None:
         if session.get_bind().dialect.name == "postgresql":
             # Delivered at commit, and only if the transaction commits: wakes the relay at once.
             session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": self.channel})
-        return envelope.event_id
+
+    def write(self, session: Session, event_type: str, payload: dict[str, Any], **envelope_fields: Any) -> str:
+        """Validate the payload against its contract and add the event to the outbox.
+
+        Raises ``ContractError`` (nothing written) when the payload breaks its contract: that is a
+        bug in the producer, never something to publish. ``envelope_fields``: ``trust_id``
+        (required), ``school_id``, ``actor_id``, ``version`` (default: the latest).
+        """
+        row = self._row(event_type, payload, **envelope_fields)
+        session.execute(insert(outbox).values(**row))
+        self._notify(session)
+        return row["event_id"]
+
+    def write_many(self, session: Session, events: list[tuple[str, dict[str, Any], dict[str, Any]]]) -> list[str]:
+        """Many events, validated one by one and inserted together: for imports and bulk changes."""
+        rows = [self._row(event_type, payload, **fields) for event_type, payload, fields in events]
+        if rows:
+            session.execute(insert(outbox), rows)
+            self._notify(session)
+        return [row["event_id"] for row in rows]

@@ -43,19 +43,30 @@ class Subscriptions:
     """
 
     def __init__(self) -> None:
-        self._handlers: dict[str, Handler] = {}
+        self._handlers: dict[str, list[Handler]] = {}
 
     def on(self, event_type: str) -> Callable[[Handler], Handler]:
+        """Register a handler; several handlers of one event run in registration order, in one
+        savepoint (e.g. the kit's directory projection, then the service's own reaction)."""
+
         def register(handler: Handler) -> Handler:
-            if event_type in self._handlers:
-                raise ValueError(f"{event_type} already has a handler")
-            self._handlers[event_type] = handler
+            self._handlers.setdefault(event_type, []).append(handler)
             return handler
 
         return register
 
     def handler_for(self, event_type: str) -> Handler | None:
-        return self._handlers.get(event_type)
+        handlers = self._handlers.get(event_type)
+        if not handlers:
+            return None
+        if len(handlers) == 1:
+            return handlers[0]
+
+        def run_all(uow, event):
+            for handler in handlers:
+                handler(uow, event)
+
+        return run_all
 
     @property
     def routing_keys(self) -> tuple[str, ...]:

@@ -1,7 +1,8 @@
-"""Identity's HTTP API: thin blueprints that parse, call a handler, and respond."""
+"""Identity's HTTP API: thin blueprints that parse, check permissions, call a handler, respond."""
 
 
 def blueprints() -> list:
-    from identity.api import auth, directory, me
+    from identity.api import audit, auth, imports, me, people, roles, staffing, structure
 
-    return [auth.blueprint(), auth.keys_blueprint(), me.blueprint(), directory.blueprint()]
+    return [auth.blueprint(), auth.keys_blueprint(), me.blueprint(), structure.blueprint(), people.blueprint(),
+            staffing.blueprint(), roles.blueprint(), imports.blueprint(), audit.blueprint()]

@@ -1,7 +1,7 @@
 """Login, refresh, logout and the published signing keys."""
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, request
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
@@ -24,6 +24,19 @@ class RefreshSchema(Schema):
     refresh_token = fields.String(required=True, validate=validate.Length(min=10, max=200))
 
 
+class TokenPasswordSchema(Schema):
+    token = fields.String(required=True, validate=validate.Length(min=10, max=200))
+    password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=256))
+
+
+class ResetRequestSchema(Schema):
+    email = fields.String(required=True, validate=validate.Length(min=3, max=254))
+
+
+def client_address() -> str | None:
+    return (request.remote_addr or "")[:64] or None
+
+
 class TokenSchema(Schema):
     access_token = fields.String(required=True)
     token_type = fields.String(required=True, metadata={"example": "Bearer"})
@@ -44,11 +57,12 @@ def blueprint() -> Blueprint:
     @blp.response(200, TokenSchema)
     @blp.alt_response(401, response="UNAUTHORIZED", description="Email or password is incorrect")
     @blp.alt_response(409, response="CONFLICT", description="The email is in several trusts: name the trust")
+    @blp.alt_response(429, response="TOO_MANY_REQUESTS", description="Too many failed sign-ins; see Retry-After")
     def login(body):
         """Exchange email and password for an access token and a refresh token."""
         settings = current_app.extensions["canopy"].settings
         pair = handlers.login(current_uow(), settings, email=body["email"], password=body["password"],
-                              trust_slug=body["trust"])
+                              trust_slug=body["trust"], client=client_address())
         return _token_body(pair)
 
     @blp.route("/refresh", methods=["POST"])
@@ -67,6 +81,36 @@ def blueprint() -> Blueprint:
             uow.commit()  # keep the family revocation that reuse triggered
             raise ApiError(401, str(exc), code="refresh_rejected") from None
         return _token_body(pair)
+
+    @blp.route("/invitations/accept", methods=["POST"])
+    @blp.arguments(TokenPasswordSchema)
+    @blp.response(204)
+    @blp.alt_response(400, response="BAD_REQUEST", description="The link is invalid, used or expired")
+    def accept_invitation(body):
+        """Set a first password with the one-time link from an invitation; then sign in."""
+        handlers.accept_invitation(current_uow(), token=body["token"], password=body["password"])
+
+    @blp.route("/password-reset", methods=["POST"])
+    @blp.arguments(ResetRequestSchema)
+    @blp.response(202)
+    def request_reset(body):
+        """Email a one-time reset link if the address has an account. The answer is the same
+        either way, so it cannot be used to find out who has an account."""
+        from identity.api.people import invitation_link
+        from identity.mailer import Mailer
+
+        settings = current_app.extensions["canopy"].settings
+        link = settings.option("RESET_URL") or invitation_link().replace("accept-invitation", "reset-password")
+        handlers.request_reset(current_uow(), Mailer(settings), email=body["email"], link_base=link,
+                               client=client_address())
+
+    @blp.route("/password-reset/confirm", methods=["POST"])
+    @blp.arguments(TokenPasswordSchema)
+    @blp.response(204)
+    @blp.alt_response(400, response="BAD_REQUEST", description="The link is invalid, used or expired")
+    def confirm_reset(body):
+        """Set a new password with the one-time reset link; every existing session ends."""
+        handlers.confirm_reset(current_uow(), token=body["token"], password=body["password"])
 
     @blp.route("/logout", methods=["POST"])
     @blp.arguments(RefreshSchema)

@@ -4,22 +4,28 @@ from __future__ import annotations
 from datetime import date
 
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 from sqlalchemy import or_, select
 
 from canopy_kit.auth.flask import authenticated, current_principal
 from canopy_kit.web.errors import ApiError
 from canopy_kit.web.request_uow import current_uow
+from identity import handlers
 from identity.db import employments, people, schools, trusts
 
 
-class GrantSchema(Schema):
+class PasswordChangeSchema(Schema):
+    current_password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=256))
+    new_password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=256))
+
+
+class TokenGrantSchema(Schema):
     role = fields.String(required=True)
     scope = fields.String(required=True)
     id = fields.String(required=True)
 
 
-class EmploymentSchema(Schema):
+class CurrentEmploymentSchema(Schema):
     id = fields.String(required=True)
     school_id = fields.String(required=True)
     school_name = fields.String(required=True)
@@ -44,8 +50,8 @@ class MeSchema(Schema):
     email = fields.String(required=True)
     status = fields.String(required=True)
     trust = fields.Nested(TrustSchema, required=True)
-    employments = fields.List(fields.Nested(EmploymentSchema), required=True)
-    grants = fields.List(fields.Nested(GrantSchema), required=True)
+    employments = fields.List(fields.Nested(CurrentEmploymentSchema), required=True)
+    grants = fields.List(fields.Nested(TokenGrantSchema), required=True)
 
 
 def blueprint() -> Blueprint:
@@ -78,5 +84,15 @@ def blueprint() -> Blueprint:
             "employments": [dict(job) for job in jobs],
             "grants": [grant.to_claim() for grant in principal.grants],
         }
+
+    @blp.route("/password", methods=["POST"])
+    @authenticated(blp)
+    @blp.arguments(PasswordChangeSchema)
+    @blp.response(204)
+    def change_password(body):
+        """Change one's own password; every session (refresh token) ends, including this one's."""
+        principal = current_principal()
+        handlers.change_password(current_uow(), trust_id=principal.trust_id, person_id=principal.person_id,
+                                 current=body["current_password"], new=body["new_password"])
 
     return blp

@@ -1,0 +1,1 @@
+"""Local projections of other services' data, built only from their events."""

@@ -1,0 +1,127 @@
+"""The directory projection: handlers that keep the ``dir_*`` tables from identity's events, and
+the ``Directory`` the permission checks read.
+
+A service that needs the directory calls ``subscribe_directory(subscriptions)`` in its
+subscriptions factory and builds ``ProjectedDirectory(session)`` where it checks permissions.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Table, and_, delete, insert, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from canopy_kit.auth.permissions import Period
+from canopy_kit.events.subscriptions import ReceivedEvent, Subscriptions
+from canopy_kit.projections.directory_tables import (
+    dir_employments, dir_group_schools, dir_line_managers, dir_people, dir_role_grants, dir_schools,
+)
+
+# event type -> (table, primary key column, payload key of the id, payload keys copied)
+_UPSERTS: dict[str, tuple[Table, str, tuple[str, ...]]] = {
+    "identity.school.added": (dir_schools, "school_id", ("name", "phase", "status")),
+    "identity.school.updated": (dir_schools, "school_id", ("name", "phase", "status")),
+    "identity.person.registered": (dir_people, "person_id",
+                                   ("given_name", "family_name", "preferred_name", "email", "status")),
+    "identity.person.updated": (dir_people, "person_id",
+                                ("given_name", "family_name", "preferred_name", "email", "status")),
+    "identity.employment.started": (dir_employments, "employment_id",
+                                    ("person_id", "school_id", "job_title", "staff_category", "fte", "starts_on",
+                                     "ends_on")),
+    "identity.employment.updated": (dir_employments, "employment_id",
+                                    ("person_id", "school_id", "job_title", "staff_category", "fte", "starts_on",
+                                     "ends_on")),
+    "identity.employment.ended": (dir_employments, "employment_id",
+                                  ("person_id", "school_id", "job_title", "staff_category", "fte", "starts_on",
+                                   "ends_on")),
+    "identity.role.granted": (dir_role_grants, "grant_id",
+                              ("person_id", "role", "scope_type", "scope_id", "valid_from", "valid_to")),
+    "identity.role.revoked": (dir_role_grants, "grant_id",
+                              ("person_id", "role", "scope_type", "scope_id", "valid_from", "valid_to")),
+    "identity.line_manager.assigned": (dir_line_managers, "assignment_id",
+                                       ("person_id", "manager_id", "school_id", "starts_on", "ends_on")),
+    "identity.line_manager.ended": (dir_line_managers, "assignment_id",
+                                    ("person_id", "manager_id", "school_id", "starts_on", "ends_on")),
+}
+
+
+def _text(value: Any) -> Any:
+    return str(value) if hasattr(value, "hex") else value  # UUIDs as strings, like identity's ids
+
+
+def upsert_if_newer(session: Session, table: Table, key: str, values: dict[str, Any]) -> None:
+    """Insert, or update only if this event is at least as new as what wrote the row."""
+    dialect = session.get_bind().dialect.name
+    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table).values(**values)
+    changes = {name: statement.excluded[name] for name in values if name != key}
+    session.execute(statement.on_conflict_do_update(
+        index_elements=[table.c[key]], set_=changes, where=table.c.updated_at <= statement.excluded.updated_at))
+
+
+def _upsert_handler(table: Table, key: str, fields: tuple[str, ...]):
+    def handle(uow, event: ReceivedEvent) -> None:
+        values = {name: _text(event.data[name]) for name in (key, *fields)}
+        values.update(trust_id=event.trust_id, updated_at=datetime.fromisoformat(event.envelope.occurred_at))
+        upsert_if_newer(uow.session, table, key, values)
+
+    return handle
+
+
+def _group_handler(uow, event: ReceivedEvent) -> None:
+    group_id = str(event.data["group_id"])
+    uow.session.execute(delete(dir_group_schools).where(dir_group_schools.c.group_id == group_id))
+    rows = [{"group_id": group_id, "school_id": str(s), "trust_id": event.trust_id} for s in event.data["school_ids"]]
+    if rows:
+        uow.session.execute(insert(dir_group_schools), rows)
+
+
+def subscribe_directory(subscriptions: Subscriptions) -> Subscriptions:
+    for event_type, (table, key, fields) in _UPSERTS.items():
+        subscriptions.on(event_type)(_upsert_handler(table, key, fields))
+    subscriptions.on("identity.group.created")(_group_handler)
+    subscriptions.on("identity.group.updated")(_group_handler)
+    return subscriptions
+
+
+def _current(starts, ends, on: date):
+    return and_(starts <= on, or_(ends.is_(None), ends >= on))
+
+
+class ProjectedDirectory:
+    """``canopy_kit.auth.permissions.Directory`` over the projection tables."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def trust_of(self, person_id: str) -> str | None:
+        return self.session.execute(select(dir_people.c.trust_id).where(dir_people.c.person_id == person_id)).scalar()
+
+    def employment_periods(self, person_id: str) -> list[Period]:
+        rows = self.session.execute(
+            select(dir_employments.c.school_id, dir_employments.c.starts_on, dir_employments.c.ends_on)
+            .where(dir_employments.c.person_id == person_id).order_by(dir_employments.c.starts_on)).all()
+        return [Period(r.school_id, r.starts_on, r.ends_on) for r in rows]
+
+    def managed_at(self, manager_id: str, person_id: str, on: date) -> set[str]:
+        rows = self.session.execute(
+            select(dir_line_managers.c.school_id)
+            .where(dir_line_managers.c.manager_id == manager_id, dir_line_managers.c.person_id == person_id,
+                   _current(dir_line_managers.c.starts_on, dir_line_managers.c.ends_on, on))).scalars()
+        return set(rows)
+
+    def group_schools(self, group_id: str) -> set[str]:
+        return set(self.session.execute(
+            select(dir_group_schools.c.school_id).where(dir_group_schools.c.group_id == group_id)).scalars())
+
+    def works_at(self, person_id: str, on: date) -> set[str]:
+        """Schools where the person has an employment on that day."""
+        return {p.school_id for p in self.employment_periods(person_id) if p.contains(on)}
+
+    def roles_of(self, person_id: str, on: date) -> set[tuple[str, str, str]]:
+        rows = self.session.execute(
+            select(dir_role_grants.c.role, dir_role_grants.c.scope_type, dir_role_grants.c.scope_id)
+            .where(dir_role_grants.c.person_id == person_id,
+                   _current(dir_role_grants.c.valid_from, dir_role_grants.c.valid_to, on))).all()
+        return {(r.role, r.scope_type, r.scope_id) for r in rows}

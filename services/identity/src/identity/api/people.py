@@ -1,0 +1,88 @@
+"""The staff directory and the people in it."""
+from __future__ import annotations
+
+from flask import current_app, request
+from flask_smorest import Blueprint
+
+from canopy_kit.auth.flask import authenticated, current_principal
+from canopy_kit.web.errors import ApiError
+from canopy_kit.web.idempotency import idempotent
+from canopy_kit.web.pagination import page_schema, paginate
+from canopy_kit.web.request_uow import current_uow
+from identity import handlers, queries
+from identity.api.schemas import (
+    CreatedSchema, DirectoryQuerySchema, PersonCreateSchema, PersonSchema, PersonSummarySchema, PersonUpdateSchema,
+)
+from identity.directory import permissions
+from identity.mailer import Mailer
+
+
+def invitation_link() -> str:
+    settings = current_app.extensions["canopy"].settings
+    return settings.option("INVITATION_URL") or request.host_url.rstrip("/") + "/accept-invitation"
+
+
+def blueprint() -> Blueprint:
+    blp = Blueprint("people", __name__, url_prefix="/v1/people", description="The staff directory")
+
+    @blp.route("", methods=["GET"])
+    @authenticated(blp)
+    @blp.arguments(DirectoryQuerySchema, location="query")
+    @blp.response(200, page_schema(PersonSummarySchema))
+    def list_people(args):
+        """People the caller may see (their schools' staff, their appraisees, themselves; everyone
+        for trust-wide roles), searchable by name or email, filterable by school, role, status."""
+        return paginate(current_uow().session, queries.visible_people(permissions(), args), args, scalars=False)
+
+    @blp.route("", methods=["POST"])
+    @authenticated(blp)
+    @idempotent
+    @blp.arguments(PersonCreateSchema)
+    @blp.response(201, CreatedSchema)
+    @blp.alt_response(403, response="FORBIDDEN")
+    @blp.alt_response(409, response="CONFLICT", description="The email is already used in the trust")
+    def create_person(body):
+        """Add a member of staff, optionally with their first employment and an invitation."""
+        perms, principal, uow = permissions(), current_principal(), current_uow()
+        employment = body["employment"]
+        if employment is None and perms.schools_for("staff.manage") is not None:
+            raise ApiError(403, "only a trust admin may add someone without an employment at your school")
+        if employment is not None:
+            perms.require_at_school("staff.manage", employment["school_id"])
+        person_id = handlers.register_person(
+            uow, trust_id=principal.trust_id, given_name=body["given_name"], family_name=body["family_name"],
+            email=body["email"], preferred_name=body["preferred_name"], actor_id=principal.person_id)
+        if employment is not None:
+            handlers.start_employment(uow, trust_id=principal.trust_id, person_id=person_id,
+                                      actor_id=principal.person_id, **employment)
+        if body["invite"]:
+            handlers.invite(uow, Mailer(current_app.extensions["canopy"].settings), trust_id=principal.trust_id,
+                            person_id=person_id, link_base=invitation_link(), actor_id=principal.person_id)
+        return {"id": person_id}
+
+    @blp.route("/<person_id>", methods=["GET"])
+    @authenticated(blp)
+    @blp.response(200, PersonSchema)
+    @blp.alt_response(403, response="FORBIDDEN")
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get_person(person_id):
+        """One person: employments (the whole history), roles and line managers."""
+        permissions().require_about("staff.read", person_id)
+        return queries.person_detail(current_uow().session, person_id)
+
+    @blp.route("/<person_id>", methods=["PATCH"])
+    @authenticated(blp)
+    @blp.arguments(PersonUpdateSchema)
+    @blp.response(200, PersonSchema)
+    @blp.alt_response(403, response="FORBIDDEN")
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    def update_person(body, person_id):
+        """Change a person's names or email."""
+        permissions().require_about("staff.manage", person_id)
+        principal = current_principal()
+        handlers.update_person(current_uow(), trust_id=principal.trust_id, person_id=person_id, changes=body,
+                               actor_id=principal.person_id)
+        return queries.person_detail(current_uow().session, person_id)
+
+    return blp

@@ -1,0 +1,41 @@
+"""The permission checks' view of identity's own tables (other services use the projection)."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
+
+from canopy_kit.auth.flask import current_principal
+from canopy_kit.auth.permissions import Period, Permissions
+from canopy_kit.web.request_uow import current_uow
+from identity.db import employments, group_schools, line_managers, people
+
+
+class IdentityDirectory:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def trust_of(self, person_id: str) -> str | None:
+        return self.session.execute(select(people.c.trust_id).where(people.c.id == person_id)).scalar()
+
+    def employment_periods(self, person_id: str) -> list[Period]:
+        rows = self.session.execute(
+            select(employments.c.school_id, employments.c.starts_on, employments.c.ends_on)
+            .where(employments.c.person_id == person_id).order_by(employments.c.starts_on)).all()
+        return [Period(r.school_id, r.starts_on, r.ends_on) for r in rows]
+
+    def managed_at(self, manager_id: str, person_id: str, on: date) -> set[str]:
+        return set(self.session.execute(select(line_managers.c.school_id).where(
+            line_managers.c.manager_id == manager_id, line_managers.c.person_id == person_id,
+            and_(line_managers.c.starts_on <= on,
+                 or_(line_managers.c.ends_on.is_(None), line_managers.c.ends_on >= on)))).scalars())
+
+    def group_schools(self, group_id: str) -> set[str]:
+        return set(self.session.execute(
+            select(group_schools.c.school_id).where(group_schools.c.group_id == group_id)).scalars())
+
+
+def permissions() -> Permissions:
+    """The caller's permissions in this request."""
+    return Permissions(current_principal(), IdentityDirectory(current_uow().session))

@@ -1,0 +1,91 @@
+"""What identity's commands share: ids, clocks, lookups that 404 across trusts, event payloads."""
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import date, datetime, timezone
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.engine import Row
+
+from canopy_kit.db.uow import UnitOfWork
+from canopy_kit.settings import Settings
+from canopy_kit.web.errors import ApiError
+from identity.db import audit_log, employments, line_managers, people, role_grants, schools
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def aware(value: datetime) -> datetime:
+    """SQLite hands datetimes back without a zone; every one we store is UTC."""
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def key_passphrase(settings: Settings) -> str | None:
+    return settings.option("KEY_PASSPHRASE")
+
+
+def get_row(uow: UnitOfWork, table, row_id: str, trust_id: str, what: str, *, lock: bool = False) -> Row:
+    """The row of this trust, or a 404: an id of another trust does not exist for the caller."""
+    query = select(table).where(table.c.id == row_id, table.c.trust_id == trust_id)
+    if lock:
+        query = query.with_for_update()
+    row = uow.session.execute(query).first()
+    if row is None:
+        raise ApiError(404, f"no such {what}")
+    return row
+
+
+def person_payload(row) -> dict[str, Any]:
+    return {"person_id": row.id, "given_name": row.given_name, "family_name": row.family_name,
+            "preferred_name": row.preferred_name, "email": row.email, "status": row.status}
+
+
+def school_payload(row) -> dict[str, Any]:
+    return {"school_id": row.id, "name": row.name, "phase": row.phase, "urn": row.urn, "status": row.status}
+
+
+def employment_payload(row) -> dict[str, Any]:
+    return {"employment_id": row.id, "person_id": row.person_id, "school_id": row.school_id,
+            "job_title": row.job_title, "staff_category": row.staff_category, "fte": row.fte,
+            "starts_on": row.starts_on, "ends_on": row.ends_on}
+
+
+def grant_payload(row) -> dict[str, Any]:
+    return {"grant_id": row.id, "person_id": row.person_id, "role": row.role, "scope_type": row.scope_type,
+            "scope_id": row.scope_id, "valid_from": row.valid_from, "valid_to": row.valid_to}
+
+
+def line_payload(row) -> dict[str, Any]:
+    return {"assignment_id": row.id, "person_id": row.person_id, "manager_id": row.manager_id,
+            "school_id": row.school_id, "starts_on": row.starts_on, "ends_on": row.ends_on}
+
+
+def reload(uow: UnitOfWork, table, row_id: str) -> Row:
+    return uow.session.execute(select(table).where(table.c.id == row_id)).one()
+
+
+def is_current(starts_on: date, ends_on: date | None, on: date) -> bool:
+    return starts_on <= on and (ends_on is None or ends_on >= on)
+
+
+def audit(uow: UnitOfWork, *, trust_id: str | None, action: str, actor_id: str | None = None,
+          subject_id: str | None = None, client: str | None = None, **details: Any) -> None:
+    """A security-relevant action, recorded in the same transaction as the action itself."""
+    uow.session.execute(audit_log.insert().values(
+        id=new_id(), trust_id=trust_id, at=now(), actor_id=actor_id, action=action, subject_id=subject_id,
+        client=client, details=json.dumps(details, default=str, sort_keys=True)))
+
+
+__all__ = ["employments", "line_managers", "people", "role_grants", "schools"]

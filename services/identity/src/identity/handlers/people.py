@@ -1,0 +1,152 @@
+"""People and their employments: one person for their whole career in the trust.
+
+A transfer ends one employment and starts another with the same person id; a leaver's
+employments, roles and line management end and their account is disabled; nothing is deleted.
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import or_, select, update
+
+from canopy_kit.db.uow import UnitOfWork
+from canopy_kit.web.errors import ApiError, field_error
+from identity import passwords
+from identity.db import employments, people, role_grants, schools
+from identity.handlers.accounts import disable_account
+from identity.handlers.line_management import end_open_assignments
+from identity.handlers.roles import end_grant
+from identity.handlers.common import (
+    audit, employment_payload, get_row, is_current, new_id, normalise_email, now, person_payload, reload,
+)
+
+
+def _email_taken(uow: UnitOfWork, trust_id: str, email: str, except_id: str | None = None) -> bool:
+    query = select(people.c.id).where(people.c.trust_id == trust_id, people.c.email == email)
+    if except_id:
+        query = query.where(people.c.id != except_id)
+    return uow.session.execute(query).first() is not None
+
+
+def register_person(uow: UnitOfWork, *, trust_id: str, given_name: str, family_name: str, email: str,
+                    preferred_name: str | None = None, password: str | None = None,
+                    actor_id: str | None = None) -> str:
+    email = normalise_email(email)
+    if _email_taken(uow, trust_id, email):
+        raise field_error("email", "already used by someone in this trust", 409)
+    password_hash = None
+    if password is not None:
+        problem = passwords.policy_problem(password)
+        if problem:
+            raise field_error("password", problem)
+        password_hash = passwords.hash_password(password)
+    person_id = new_id()
+    uow.session.execute(people.insert().values(
+        id=person_id, trust_id=trust_id, given_name=given_name.strip(), family_name=family_name.strip(),
+        preferred_name=preferred_name, email=email, status="active" if password_hash else "invited",
+        password_hash=password_hash, password_changed_at=now() if password_hash else None, created_at=now()))
+    uow.publish("identity.person.registered", person_payload(reload(uow, people, person_id)), trust_id=trust_id,
+                actor_id=actor_id)
+    return person_id
+
+
+def update_person(uow: UnitOfWork, *, trust_id: str, person_id: str, changes: dict,
+                  actor_id: str | None = None) -> None:
+    get_row(uow, people, person_id, trust_id, "person", lock=True)
+    if "email" in changes:
+        changes["email"] = normalise_email(changes["email"])
+        if _email_taken(uow, trust_id, changes["email"], except_id=person_id):
+            raise field_error("email", "already used by someone in this trust", 409)
+    if not changes:
+        return
+    uow.session.execute(update(people).where(people.c.id == person_id).values(**changes))
+    uow.publish("identity.person.updated", person_payload(reload(uow, people, person_id)), trust_id=trust_id,
+                actor_id=actor_id)
+
+
+def start_employment(uow: UnitOfWork, *, trust_id: str, person_id: str, school_id: str, job_title: str,
+                     staff_category: str, starts_on: date, fte: Decimal = Decimal("1.000"),
+                     ends_on: date | None = None, actor_id: str | None = None) -> str:
+    get_row(uow, people, person_id, trust_id, "person")
+    school = get_row(uow, schools, school_id, trust_id, "school")
+    if school.status != "open":
+        raise field_error("school_id", "the school is closed")
+    if ends_on is not None and ends_on < starts_on:
+        raise field_error("ends_on", "must not be before starts_on")
+    fte = Decimal(str(fte)).quantize(Decimal("0.001"))  # the API speaks floats; we keep three places
+    if not Decimal("0") < fte <= Decimal("1"):
+        raise field_error("fte", "must be more than 0 and at most 1")
+    employment_id = new_id()
+    uow.session.execute(employments.insert().values(
+        id=employment_id, trust_id=trust_id, person_id=person_id, school_id=school_id, job_title=job_title,
+        staff_category=staff_category, fte=fte, starts_on=starts_on, ends_on=ends_on))
+    uow.publish("identity.employment.started", employment_payload(reload(uow, employments, employment_id)),
+                trust_id=trust_id, school_id=school_id, actor_id=actor_id)
+    return employment_id
+
+
+def end_employment(uow: UnitOfWork, *, trust_id: str, employment_id: str, ends_on: date,
+                   actor_id: str | None = None) -> None:
+    """End an employment; line management at that school ends with it (both ways)."""
+    row = get_row(uow, employments, employment_id, trust_id, "employment", lock=True)
+    if ends_on < row.starts_on:
+        raise field_error("ends_on", "must not be before the employment started")
+    if row.ends_on is not None and row.ends_on <= ends_on:
+        raise field_error("ends_on", f"the employment already ended on {row.ends_on.isoformat()}", 409)
+    uow.session.execute(update(employments).where(employments.c.id == employment_id).values(ends_on=ends_on))
+    uow.publish("identity.employment.ended", employment_payload(reload(uow, employments, employment_id)),
+                trust_id=trust_id, school_id=row.school_id, actor_id=actor_id)
+    end_open_assignments(uow, trust_id=trust_id, person_id=row.person_id, school_id=row.school_id,
+                         ends_on=ends_on, actor_id=actor_id)
+
+
+def transfer(uow: UnitOfWork, *, trust_id: str, person_id: str, from_employment_id: str, to_school_id: str,
+             effective_on: date, job_title: str | None = None, staff_category: str | None = None,
+             fte: Decimal | None = None, actor_id: str | None = None) -> str:
+    """Move a person to another school from ``effective_on``: the same person, a new employment."""
+    current = get_row(uow, employments, from_employment_id, trust_id, "employment")
+    if current.person_id != person_id:
+        raise field_error("from_employment_id", "is not an employment of this person")
+    if current.school_id == to_school_id:
+        raise field_error("to_school_id", "is the school the person already works at")
+    last_day = effective_on - timedelta(days=1)
+    if not is_current(current.starts_on, current.ends_on, last_day):
+        raise field_error("effective_on", "the employment being left must still run the day before")
+    end_employment(uow, trust_id=trust_id, employment_id=from_employment_id, ends_on=last_day, actor_id=actor_id)
+    new_employment = start_employment(
+        uow, trust_id=trust_id, person_id=person_id, school_id=to_school_id,
+        job_title=job_title or current.job_title, staff_category=staff_category or current.staff_category,
+        fte=current.fte if fte is None else fte, starts_on=effective_on, actor_id=actor_id)
+    uow.publish("identity.person.transferred", {
+        "person_id": person_id, "from_employment_id": from_employment_id, "from_school_id": current.school_id,
+        "to_employment_id": new_employment, "to_school_id": to_school_id, "effective_on": effective_on,
+    }, trust_id=trust_id, school_id=to_school_id, actor_id=actor_id)
+    return new_employment
+
+
+def leave(uow: UnitOfWork, *, trust_id: str, person_id: str, last_day: date, actor_id: str | None = None) -> None:
+    """A leaver: every employment, role grant and line management running on ``last_day`` ends
+    then, and the account is disabled. Their history stays, with the person id it always had."""
+    person = get_row(uow, people, person_id, trust_id, "person", lock=True)
+    if last_day > date.today():
+        raise field_error("last_day", "record a leaver on or after their last day")
+    still_open = or_(employments.c.ends_on.is_(None), employments.c.ends_on > last_day)
+    for employment in uow.session.execute(select(employments).where(
+            employments.c.person_id == person_id, still_open, employments.c.starts_on <= last_day)).all():
+        end_employment(uow, trust_id=trust_id, employment_id=employment.id, ends_on=last_day, actor_id=actor_id)
+    for grant in uow.session.execute(select(role_grants.c.id).where(
+            role_grants.c.person_id == person_id, role_grants.c.valid_from <= last_day,
+            or_(role_grants.c.valid_to.is_(None), role_grants.c.valid_to > last_day))).scalars():
+        end_grant(uow, trust_id=trust_id, grant_id=grant, valid_to=last_day, actor_id=actor_id)
+    end_open_assignments(uow, trust_id=trust_id, person_id=person_id, school_id=None, ends_on=last_day,
+                         actor_id=actor_id)
+    future = uow.session.execute(select(employments.c.id).where(
+        employments.c.person_id == person_id, employments.c.starts_on > last_day)).first()
+    if future:
+        raise ApiError(409, "the person has an employment starting after their last day; end or remove it first")
+    if person.status != "disabled":
+        disable_account(uow, trust_id=trust_id, person_id=person_id, reason="left the trust", actor_id=actor_id)
+    audit(uow, trust_id=trust_id, action="person.left", actor_id=actor_id, subject_id=person_id,
+          last_day=last_day.isoformat())
+

@@ -1,0 +1,114 @@
+"""The trust's structure: the trust, its schools and groups of schools."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from sqlalchemy import delete, select, update
+
+from canopy_kit.db.uow import UnitOfWork
+from canopy_kit.web.errors import field_error
+from identity.db import group_schools, school_groups, schools, trusts
+from identity.handlers.common import audit, get_row, new_id, now, reload, school_payload
+from identity.handlers.people import register_person
+from identity.handlers.roles import grant_role
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$")
+
+
+def create_trust(uow: UnitOfWork, *, name: str, slug: str) -> str:
+    slug = slug.strip().lower()
+    if not SLUG.match(slug):
+        raise field_error("slug", "3 to 64 lower-case letters, digits and hyphens")
+    if uow.session.execute(select(trusts.c.id).where(trusts.c.slug == slug)).first():
+        raise field_error("slug", "a trust with this slug already exists", 409)
+    trust_id = new_id()
+    uow.session.execute(trusts.insert().values(id=trust_id, name=name.strip(), slug=slug, created_at=now()))
+    uow.publish("identity.trust.created", {"trust_id": trust_id, "name": name.strip(), "slug": slug},
+                trust_id=trust_id)
+    return trust_id
+
+
+def create_trust_with_admin(uow: UnitOfWork, *, name: str, slug: str, admin_given_name: str,
+                            admin_family_name: str, admin_email: str, admin_password: str) -> tuple[str, str]:
+    """A new tenant and the trust admin who sets up the rest."""
+    trust_id = create_trust(uow, name=name, slug=slug)
+    admin_id = register_person(uow, trust_id=trust_id, given_name=admin_given_name,
+                               family_name=admin_family_name, email=admin_email, password=admin_password)
+    grant_role(uow, trust_id=trust_id, person_id=admin_id, role="trust_admin", scope_type="trust",
+               scope_id=trust_id, valid_from=date.today())
+    return trust_id, admin_id
+
+
+def _name_taken(uow: UnitOfWork, table, trust_id: str, name: str, except_id: str | None = None) -> bool:
+    query = select(table.c.id).where(table.c.trust_id == trust_id, table.c.name == name)
+    if except_id:
+        query = query.where(table.c.id != except_id)
+    return uow.session.execute(query).first() is not None
+
+
+def add_school(uow: UnitOfWork, *, trust_id: str, name: str, phase: str, urn: str | None = None,
+               actor_id: str | None = None) -> str:
+    name = name.strip()
+    if _name_taken(uow, schools, trust_id, name):
+        raise field_error("name", "the trust already has a school with this name", 409)
+    school_id = new_id()
+    uow.session.execute(schools.insert().values(id=school_id, trust_id=trust_id, name=name, phase=phase, urn=urn,
+                                                status="open", created_at=now()))
+    uow.publish("identity.school.added", school_payload(reload(uow, schools, school_id)), trust_id=trust_id,
+                school_id=school_id, actor_id=actor_id)
+    return school_id
+
+
+def update_school(uow: UnitOfWork, *, trust_id: str, school_id: str, changes: dict,
+                  actor_id: str | None = None) -> None:
+    """Rename, re-phase or close a school. Its id stays, so everything recorded there keeps it."""
+    get_row(uow, schools, school_id, trust_id, "school", lock=True)
+    if "name" in changes:
+        changes["name"] = changes["name"].strip()
+        if _name_taken(uow, schools, trust_id, changes["name"], except_id=school_id):
+            raise field_error("name", "the trust already has a school with this name", 409)
+    if not changes:
+        return
+    uow.session.execute(update(schools).where(schools.c.id == school_id).values(**changes))
+    uow.publish("identity.school.updated", school_payload(reload(uow, schools, school_id)), trust_id=trust_id,
+                school_id=school_id, actor_id=actor_id)
+    audit(uow, trust_id=trust_id, action="school.updated", actor_id=actor_id, subject_id=school_id, **changes)
+
+
+def _set_group_schools(uow: UnitOfWork, trust_id: str, group_id: str, school_ids: list[str]) -> list[str]:
+    wanted = sorted(set(school_ids))
+    known = set(uow.session.execute(
+        select(schools.c.id).where(schools.c.trust_id == trust_id, schools.c.id.in_(wanted))).scalars())
+    unknown = [s for s in wanted if s not in known]
+    if unknown:
+        raise field_error("school_ids", f"not schools of this trust: {', '.join(unknown)}")
+    uow.session.execute(delete(group_schools).where(group_schools.c.group_id == group_id))
+    if wanted:
+        uow.session.execute(group_schools.insert(), [{"group_id": group_id, "school_id": s} for s in wanted])
+    return wanted
+
+
+def create_group(uow: UnitOfWork, *, trust_id: str, name: str, school_ids: list[str],
+                 actor_id: str | None = None) -> str:
+    name = name.strip()
+    if _name_taken(uow, school_groups, trust_id, name):
+        raise field_error("name", "the trust already has a group with this name", 409)
+    group_id = new_id()
+    uow.session.execute(school_groups.insert().values(id=group_id, trust_id=trust_id, name=name))
+    members = _set_group_schools(uow, trust_id, group_id, school_ids)
+    uow.publish("identity.group.created", {"group_id": group_id, "name": name, "school_ids": members},
+                trust_id=trust_id, actor_id=actor_id)
+    return group_id
+
+
+def update_group(uow: UnitOfWork, *, trust_id: str, group_id: str, name: str, school_ids: list[str],
+                 actor_id: str | None = None) -> None:
+    get_row(uow, school_groups, group_id, trust_id, "group", lock=True)
+    name = name.strip()
+    if _name_taken(uow, school_groups, trust_id, name, except_id=group_id):
+        raise field_error("name", "the trust already has a group with this name", 409)
+    uow.session.execute(update(school_groups).where(school_groups.c.id == group_id).values(name=name))
+    members = _set_group_schools(uow, trust_id, group_id, school_ids)
+    uow.publish("identity.group.updated", {"group_id": group_id, "name": name, "school_ids": members},
+                trust_id=trust_id, actor_id=actor_id)

@@ -1,0 +1,46 @@
+"""Sending account emails (invitations, password resets).
+
+With ``IDENTITY_SMTP_URL`` (``smtp://user:password@host:port``, or ``smtps://``) mail goes out over
+SMTP. Without it, messages are written as ``.eml`` files in ``<data dir>/mail/``: the embedded
+default needs no mail server, and an operator (or a test) can open them.
+"""
+from __future__ import annotations
+
+import smtplib
+import uuid
+from email.message import EmailMessage
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from canopy_kit.settings import Settings
+
+SENDER = "Canopy <no-reply@canopy.invalid>"
+
+
+def _message(to: str, subject: str, body: str, sender: str) -> EmailMessage:
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = sender, to, subject
+    message.set_content(body)
+    return message
+
+
+class Mailer:
+    def __init__(self, settings: Settings):
+        self.smtp_url = settings.option("SMTP_URL")
+        self.sender = settings.option("MAIL_FROM", SENDER)
+        self.drop_folder = Path(settings.option("MAIL_DIR") or settings.data_dir / "mail")
+
+    def send(self, to: str, subject: str, body: str) -> None:
+        message = _message(to, subject, body, self.sender)
+        if not self.smtp_url:
+            self.drop_folder.mkdir(parents=True, exist_ok=True)
+            (self.drop_folder / f"{uuid.uuid4().hex}.eml").write_bytes(bytes(message))
+            return
+        url = urlparse(self.smtp_url)
+        client = smtplib.SMTP_SSL if url.scheme == "smtps" else smtplib.SMTP
+        with client(url.hostname, url.port or (465 if url.scheme == "smtps" else 587), timeout=10) as smtp:
+            if url.scheme == "smtp":
+                smtp.starttls()
+            if url.username:
+                smtp.login(unquote(url.username), unquote(url.password or ""))
+            smtp.send_message(message)
