@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
+from dataclasses import fields as fields_of
 from datetime import datetime, timezone
 from typing import Any
 
@@ -39,6 +41,7 @@ class EnvelopeSchema(Schema):
 
 
 _SCHEMA = EnvelopeSchema()
+_EVENT_TYPE = re.compile(EVENT_TYPE_PATTERN)
 
 
 @dataclass(frozen=True)
@@ -58,7 +61,8 @@ class Envelope:
     payload: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # Not dataclasses.asdict: it deep-copies the payload, which is already JSON-safe.
+        return {name: getattr(self, name) for name in _FIELDS}
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), separators=(",", ":"), sort_keys=True)
@@ -72,7 +76,7 @@ class Envelope:
             _SCHEMA.load(data)
         except ValidationError as exc:
             raise EnvelopeError(exc.messages_dict) from exc
-        return cls(**{name: data[name] for name in _SCHEMA.fields})
+        return cls(**{name: data[name] for name in _FIELDS})
 
     @classmethod
     def from_json(cls, body: str | bytes) -> "Envelope":
@@ -85,6 +89,9 @@ class Envelope:
     @property
     def routing_key(self) -> str:
         return self.event_type
+
+
+_FIELDS = tuple(f.name for f in fields_of(Envelope))
 
 
 def _text(value: Any) -> str | None:
@@ -120,7 +127,17 @@ def new_envelope(
         causation_id=causation_id,
         payload=payload,
     )
-    errors = _SCHEMA.validate(envelope.to_dict())
+    # Every other field is made here from typed values; these are the ones a caller can get wrong.
+    # (Received envelopes get the full schema check in ``Envelope.from_dict``.)
+    errors: dict[str, list[str]] = {}
+    if not _EVENT_TYPE.match(event_type):
+        errors["event_type"] = ["must be <service>.<aggregate>.<event> in lower snake case"]
+    if not isinstance(version, int) or version < 1:
+        errors["version"] = ["must be a whole number from 1"]
+    if not producer or len(producer) > 64:
+        errors["producer"] = ["must be 1 to 64 characters"]
+    if not isinstance(payload, dict):
+        errors["payload"] = ["must be an object"]
     if errors:
         raise EnvelopeError(errors)
     return envelope

@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any, Iterable
 
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError
@@ -49,9 +49,17 @@ class Contract:
     def __post_init__(self) -> None:
         object.__setattr__(self, "publisher", self.event_type.split(".", 1)[0])
 
+    @cached_property
+    def _strict(self) -> Schema:
+        return self.schema(unknown=RAISE)  # one instance per contract: building one costs more than using it
+
+    @cached_property
+    def _tolerant(self) -> Schema:
+        return self.schema(unknown=EXCLUDE)
+
     def dump(self, values: dict[str, Any]) -> dict[str, Any]:
         """Turn Python values (UUIDs, dates) into the JSON-safe payload, rejecting stray keys."""
-        schema = self.schema(unknown=RAISE)
+        schema = self._strict
         unknown = sorted(set(values) - set(schema.fields))
         if unknown:
             raise ContractError(self.event_type, self.version, {k: ["unknown field"] for k in unknown})
@@ -64,7 +72,7 @@ class Contract:
     def load(self, payload: dict[str, Any]) -> dict[str, Any]:
         """Validate a received payload and return typed values."""
         try:
-            return self.schema(unknown=EXCLUDE).load(payload)
+            return self._tolerant.load(payload)
         except ValidationError as exc:
             raise ContractError(self.event_type, self.version, exc.messages_dict) from exc
 

@@ -231,3 +231,13 @@ def test_permission_matrix_is_documented():
     doc = (Path(__file__).resolve().parents[4] / "docs" / "permissions.md").read_text()
     for action in MATRIX:
         assert f"`{action}`" in doc, f"{action} is missing from docs/permissions.md"
+
+
+def test_ending_the_last_employment_disables_the_account(identity, trust):
+    job = _get(trust, trust.admin, f"/v1/people/{trust.colleague}").json["employments"][0]
+    ended = _post(trust, trust.head_a, f"/v1/employments/{job['id']}/end", {"on": "2025-08-31"})
+    assert ended.status_code == 204
+    record = _get(trust, trust.admin, f"/v1/people/{trust.colleague}").json
+    assert record["status"] == "disabled" and record["employments"][0]["ends_on"] == "2025-08-31"
+    twice = _post(trust, trust.head_a, f"/v1/employments/{job['id']}/end", {"on": "2025-08-31"})
+    assert twice.status_code == 409

@@ -87,8 +87,10 @@ def start_employment(uow: UnitOfWork, *, trust_id: str, person_id: str, school_i
 
 
 def end_employment(uow: UnitOfWork, *, trust_id: str, employment_id: str, ends_on: date,
-                   actor_id: str | None = None) -> None:
-    """End an employment; line management at that school ends with it (both ways)."""
+                   actor_id: str | None = None, disable_if_last: bool = True) -> None:
+    """End an employment; line management at that school ends with it (both ways). If it was the
+    person's last employment, it has ended, and they hold no trust-wide role, their account is
+    disabled (a transfer, which starts the next one at once, says not to)."""
     row = get_row(uow, employments, employment_id, trust_id, "employment", lock=True)
     if ends_on < row.starts_on:
         raise field_error("ends_on", "must not be before the employment started")
@@ -99,6 +101,20 @@ def end_employment(uow: UnitOfWork, *, trust_id: str, employment_id: str, ends_o
                 trust_id=trust_id, school_id=row.school_id, actor_id=actor_id)
     end_open_assignments(uow, trust_id=trust_id, person_id=row.person_id, school_id=row.school_id,
                          ends_on=ends_on, actor_id=actor_id)
+    if disable_if_last and ends_on <= date.today() and not _still_engaged(uow, row.person_id, ends_on):
+        disable_account(uow, trust_id=trust_id, person_id=row.person_id, reason="no employment left",
+                        actor_id=actor_id)
+
+
+def _still_engaged(uow: UnitOfWork, person_id: str, after: date) -> bool:
+    """Has the person an employment running after that day, or a trust-wide role?"""
+    employed = uow.session.execute(select(employments.c.id).where(
+        employments.c.person_id == person_id,
+        or_(employments.c.ends_on.is_(None), employments.c.ends_on > after))).first()
+    trust_role = uow.session.execute(select(role_grants.c.id).where(
+        role_grants.c.person_id == person_id, role_grants.c.scope_type == "trust",
+        or_(role_grants.c.valid_to.is_(None), role_grants.c.valid_to > after))).first()
+    return employed is not None or trust_role is not None
 
 
 def transfer(uow: UnitOfWork, *, trust_id: str, person_id: str, from_employment_id: str, to_school_id: str,
@@ -113,7 +129,8 @@ def transfer(uow: UnitOfWork, *, trust_id: str, person_id: str, from_employment_
     last_day = effective_on - timedelta(days=1)
     if not is_current(current.starts_on, current.ends_on, last_day):
         raise field_error("effective_on", "the employment being left must still run the day before")
-    end_employment(uow, trust_id=trust_id, employment_id=from_employment_id, ends_on=last_day, actor_id=actor_id)
+    end_employment(uow, trust_id=trust_id, employment_id=from_employment_id, ends_on=last_day, actor_id=actor_id,
+                   disable_if_last=False)
     new_employment = start_employment(
         uow, trust_id=trust_id, person_id=person_id, school_id=to_school_id,
         job_title=job_title or current.job_title, staff_category=staff_category or current.staff_category,
@@ -134,7 +151,8 @@ def leave(uow: UnitOfWork, *, trust_id: str, person_id: str, last_day: date, act
     still_open = or_(employments.c.ends_on.is_(None), employments.c.ends_on > last_day)
     for employment in uow.session.execute(select(employments).where(
             employments.c.person_id == person_id, still_open, employments.c.starts_on <= last_day)).all():
-        end_employment(uow, trust_id=trust_id, employment_id=employment.id, ends_on=last_day, actor_id=actor_id)
+        end_employment(uow, trust_id=trust_id, employment_id=employment.id, ends_on=last_day, actor_id=actor_id,
+                       disable_if_last=False)  # the leaver's account is disabled below, once
     for grant in uow.session.execute(select(role_grants.c.id).where(
             role_grants.c.person_id == person_id, role_grants.c.valid_from <= last_day,
             or_(role_grants.c.valid_to.is_(None), role_grants.c.valid_to > last_day))).scalars():

@@ -72,7 +72,7 @@ class _Row:
 
 
 def _apply(uow: UnitOfWork, state: TrustState, rows, trust_id: str, actor_id: str | None, report: ImportReport,
-           today: date, progress: Progress | None) -> None:
+           today: date, progress: Progress | None, dry_run: bool) -> None:
     writer = _Writer(uow, trust_id, actor_id, report)
     person_ids: dict[str, str] = {}
     for row in rows:  # people first: line managers may be defined later in the file
@@ -120,7 +120,8 @@ def _apply(uow: UnitOfWork, state: TrustState, rows, trust_id: str, actor_id: st
                           else state.people_by_email[row.line_manager_email]["id"], school_id, today)
         if progress is not None and (done % 500 == 0 or done == len(rows)):
             progress(done, len(rows))
-    writer.flush()
+    if not dry_run:
+        writer.flush()
 
 
 def _line_manager(writer: _Writer, state: TrustState, row, person_id: str, manager_id: str, school_id: str,
@@ -155,9 +156,9 @@ def run_import(uow: UnitOfWork, data: bytes, *, trust_id: str, actor_id: str | N
     report.problems.extend(plan.problems)
     if report.problems:
         return report
-    _apply(uow, state, plan.rows, trust_id, actor_id, report, today, progress)
+    _apply(uow, state, plan.rows, trust_id, actor_id, report, today, progress, dry_run)
     if dry_run:
-        uow.rollback()
+        uow.rollback()  # the few in-place updates are undone; inserts were never written
         return report
     audit(uow, trust_id=trust_id, action="import.applied", actor_id=actor_id, rows=report.rows, **report.changes)
     report.applied = True
