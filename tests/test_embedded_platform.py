@@ -74,7 +74,7 @@ class Platform:
 
     def demo_login(self) -> str:
         """The first demo login ``canopy up`` prints once everything is ready."""
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             for line in open(self.log.name).read().splitlines():
                 if "demo login:" in line:

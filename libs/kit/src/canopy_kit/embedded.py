@@ -21,6 +21,7 @@ from canopy_kit.cli import _runtime
 from canopy_kit.db.migrations import migrate
 
 READY_TIMEOUT_SECONDS = 60
+DEMO_WAIT_SECONDS = 120  # how long to keep offering demo data that waits for other services' events
 
 
 def _spawn(args: list[str], env: dict[str, str]) -> subprocess.Popen:
@@ -42,18 +43,71 @@ def _wait_ready(port: int, services) -> bool:
     return not pending
 
 
+def _load_demos(services: dict) -> tuple[list[dict], list[str]]:
+    logins, pending = [], []
+    for name, spec in services.items():
+        if spec.load_demo is None:
+            continue
+        runtime = _runtime(name, spec)
+        try:
+            result = spec.load_demo(runtime)
+        finally:
+            runtime.dispose()
+        logins.extend(result.get("logins", []))
+        if result.get("pending"):
+            pending.append(name)
+    return logins, pending
+
+
+def _bus_settled(services: dict) -> bool:
+    """Every outbox published and every queue folder empty: the events so far are delivered."""
+    from sqlalchemy import func, select
+
+    from canopy_kit.bus.connection import filesystem_folder
+    from canopy_kit.db.tables import outbox
+
+    for name, spec in services.items():
+        runtime = _runtime(name, spec)
+        try:
+            with runtime.engine.connect() as conn:
+                if conn.execute(select(func.count()).select_from(outbox).where(outbox.c.published_at.is_(None))).scalar():
+                    return False
+            queues = filesystem_folder(runtime.settings.bus_url) / "queues"
+        finally:
+            runtime.dispose()
+        if queues.exists() and any(entry.name.endswith(".msg") for entry in queues.iterdir()):
+            return False
+    return True
+
+
+def _load_pending_demos(services: dict, pending: list[str]) -> list[str]:
+    """Demo data built on other services' events (a service's directory comes from identity's
+    events) loads once those events have all been delivered."""
+    if not (_bus_settled(services) and (time.sleep(1.5) or _bus_settled(services))):
+        return pending
+    still = []
+    for name in pending:
+        runtime = _runtime(name, services[name])
+        try:
+            result = services[name].load_demo(runtime)
+        finally:
+            runtime.dispose()
+        if result.get("pending"):
+            still.append(name)
+        else:
+            print(f"  {name}: demo data {result}")
+            sys.stdout.flush()
+    return still
+
+
 def run_embedded(services: dict, *, port: int, demo: bool) -> int:
     env = dict(os.environ)
     env.setdefault("CANOPY_JWKS_URL", f"http://127.0.0.1:{port}/api/identity/.well-known/jwks.json")
     env.setdefault("LOG_JSON", "0")
     os.environ.update({k: env[k] for k in ("CANOPY_JWKS_URL", "LOG_JSON")})
-    logins = []
     for name, spec in services.items():
         runtime = _runtime(name, spec)
         migrate(runtime.engine, spec.migrations_dir)
-        if demo and spec.load_demo is not None:
-            result = spec.load_demo(runtime)
-            logins.extend(result.get("logins", []))
         runtime.dispose()
 
     children = [_spawn(["gateway", "--port", str(port)], env)]
@@ -71,13 +125,20 @@ def run_embedded(services: dict, *, port: int, demo: bool) -> int:
             print(f"\nCanopy is running at http://127.0.0.1:{port}/  (Ctrl-C stops it)")
             for name in services:
                 print(f"  {name:16} http://127.0.0.1:{port}/api/{name}/openapi.json")
-            for login in logins:
-                print(f"  demo login: {login['email']} / {login['password']}  ({login['who']})")
             sys.stdout.flush()
         else:
             print("Canopy did not become ready in time; see the logs above", file=sys.stderr)
+        # Demo data loads while the platform already serves: it is idempotent, and what depends
+        # on other services' events waits for them (below).
+        logins, pending = _load_demos(services) if demo else ([], [])
+        for login in logins:
+            print(f"  demo login: {login['email']} / {login['password']}  ({login['who']})")
+        sys.stdout.flush()
+        demo_retry_until = time.monotonic() + DEMO_WAIT_SECONDS
         while not stopping and all(child.poll() is None for child in children):
-            time.sleep(0.5)
+            if pending and time.monotonic() < demo_retry_until:
+                pending = _load_pending_demos(services, pending)
+            time.sleep(0.5 if not pending else 2.0)
     finally:
         for child in children:
             if child.poll() is None:

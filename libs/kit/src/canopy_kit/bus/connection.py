@@ -24,8 +24,11 @@ def open_connection(bus_url: str, *, heartbeat: int = 30) -> Connection:
         folder = filesystem_folder(bus_url)
         for sub in ("queues", "control"):
             (folder / sub).mkdir(parents=True, exist_ok=True)
+        from canopy_kit.bus.filesystem import AtomicFilesystemTransport
+
         return Connection(
             "filesystem://",
+            transport=AtomicFilesystemTransport,
             transport_options={
                 "data_folder_in": str(folder / "queues"),
                 "data_folder_out": str(folder / "queues"),

@@ -90,7 +90,9 @@ def from_http_exception(exc: HTTPException):
     data = getattr(exc, "data", None) or {}
     errors = flatten_webargs_messages(data.get("messages", {})) if "messages" in data else {}
     message = data.get("message") or exc.description or CODES.get(status, "error")
-    if status == 400 and "json" in errors:  # webargs' word for a body that is not JSON
+    if status == 413 and not errors:
+        errors, message = {"body": ["is larger than this endpoint accepts"]}, "the request body is too large"
+    elif status == 400 and "json" in errors:  # webargs' word for a body that is not JSON
         errors, message = {"body": errors.pop("json")}, "the request body is not valid JSON"
     elif errors and status == 422:
         message = "The request has invalid fields: " + ", ".join(sorted(errors))

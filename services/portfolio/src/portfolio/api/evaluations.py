@@ -1,0 +1,66 @@
+"""Impact evaluations: what is due, and submitting one."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+from sqlalchemy import select
+
+from canopy_kit.auth.flask import authenticated, current_principal
+from canopy_kit.web.pagination import PageArgs, page_schema, paginate
+from canopy_kit.web.request_uow import current_uow
+from portfolio.db import activities, evaluations
+from portfolio.handlers import evaluations as handlers
+
+Rating = lambda: fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=5))  # noqa
+
+
+class EvaluationInSchema(Schema):
+    reaction = Rating()
+    learning = Rating()
+    use_in_practice = Rating()
+    pupil_outcomes = Rating()
+    comments = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=5000))
+
+
+class DueEvaluationSchema(Schema):
+    id = fields.String(required=True)
+    activity_id = fields.String(required=True)
+    activity_title = fields.String(required=True)
+    stage = fields.String(required=True)
+    due_on = fields.Date(required=True)
+
+
+def blueprint() -> Blueprint:
+    blp = Blueprint("evaluations", __name__, url_prefix="/v1", description="Impact evaluation")
+
+    @blp.route("/me/evaluations/due", methods=["GET"])
+    @authenticated(blp)
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, page_schema(DueEvaluationSchema))
+    def due(args):
+        """The caller's evaluations due by today and not yet submitted (follow-ups included)."""
+        query = (select(evaluations.c.id, evaluations.c.activity_id, activities.c.title.label("activity_title"),
+                        evaluations.c.stage, evaluations.c.due_on)
+                 .join(activities, activities.c.id == evaluations.c.activity_id)
+                 .where(evaluations.c.person_id == current_principal().person_id,
+                        evaluations.c.submitted_at.is_(None), evaluations.c.due_on <= date.today())
+                 .order_by(evaluations.c.due_on, evaluations.c.id))
+        return paginate(current_uow().session, query, args, scalars=False)
+
+    @blp.route("/evaluations/<evaluation_id>", methods=["POST"])
+    @authenticated(blp)
+    @blp.arguments(EvaluationInSchema)
+    @blp.response(204)
+    @blp.alt_response(403, response="FORBIDDEN")
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT", description="Already submitted")
+    def submit(body, evaluation_id):
+        """Ratings 1-5: reaction and learning straight after; use in practice (and pupil outcomes
+        where known) at the follow-up."""
+        principal = current_principal()
+        handlers.submit(current_uow(), trust_id=principal.trust_id, person_id=principal.person_id,
+                        evaluation_id=evaluation_id, answers=body)
+
+    return blp

@@ -1,0 +1,116 @@
+"""Evidence at any time: files (checked, stored through the evidence store) or links, tagged to
+standards, on an activity or free-standing."""
+from __future__ import annotations
+
+import json
+
+from flask import Response, current_app, request
+from flask_smorest import Blueprint
+from marshmallow import Schema, ValidationError, fields, validate
+from sqlalchemy import select
+
+from canopy_kit.auth.flask import authenticated, current_principal
+from canopy_kit.web.errors import ApiError
+from canopy_kit.web.pagination import PageArgs, page_schema, paginate
+from canopy_kit.web.request_uow import current_uow
+from portfolio import access, storage
+from portfolio.api.schemas import Codes, CreatedSchema, Id, JsonList
+from portfolio.db import evidence
+from portfolio.handlers.activities import add_evidence
+from portfolio.handlers.common import get_row
+
+
+class LinkEvidenceSchema(Schema):
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    url = fields.Url(required=True, schemes={"http", "https"}, validate=validate.Length(max=2000))
+    activity_id = Id(load_default=None, allow_none=True)
+    linked_standards = Codes()
+
+
+class FileFormSchema(Schema):
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    activity_id = Id(load_default=None, allow_none=True)
+    linked_standards = fields.String(load_default="", metadata={"description": "codes separated by commas"})
+
+
+class EvidenceSchema(Schema):
+    id = fields.String(required=True)
+    activity_id = fields.String(allow_none=True)
+    title = fields.String(required=True)
+    kind = fields.String(required=True)
+    url = fields.String(allow_none=True)
+    filename = fields.String(allow_none=True)
+    content_type = fields.String(allow_none=True)
+    size = fields.Integer(allow_none=True)
+    linked_standards = JsonList(required=True, metadata={"type": "array", "items": {"type": "string"}})
+    added_on = fields.Date(required=True)
+
+
+def _settings():
+    return current_app.extensions["canopy"].settings
+
+
+def blueprint() -> Blueprint:
+    blp = Blueprint("evidence", __name__, url_prefix="/v1", description="Evidence")
+
+    @blp.route("/people/<person_id>/evidence", methods=["POST"])
+    @authenticated(blp)
+    @blp.response(201, CreatedSchema)
+    @blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
+    @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
+    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+    @blp.doc(requestBody={"required": True, "content": {
+        "application/json": {"schema": LinkEvidenceSchema},
+        "multipart/form-data": {"schema": {"type": "object", "required": ["title", "file"], "properties": {
+            "title": {"type": "string"}, "activity_id": {"type": "string"},
+            "linked_standards": {"type": "string"}, "file": {"type": "string", "format": "binary"}}}}}})
+    def add(person_id):
+        """Add evidence to one's own portfolio: a link (JSON) or a file (multipart form)."""
+        access.require_owner(person_id)
+        limit = storage.max_bytes(_settings())
+        request.max_content_length = limit + 64 * 1024  # the form's other fields and boundaries
+        upload = request.files.get("file")
+        try:
+            if upload is None:
+                values = LinkEvidenceSchema().load(request.get_json(silent=True) or {})
+                values.update(kind="link")
+            else:
+                form = FileFormSchema().load({k: v for k, v in request.form.items()})
+                data = upload.read()
+                content_type = storage.check_file(upload.filename or "", data, limit)
+                values = {"title": form["title"], "activity_id": form["activity_id"], "kind": "file",
+                          "linked_standards": [c.strip() for c in form["linked_standards"].split(",") if c.strip()],
+                          "filename": (upload.filename or "")[:255], "content_type": content_type, "size": len(data),
+                          "storage_key": storage.evidence_store(_settings()).put(data)}
+        except ValidationError as exc:
+            raise ApiError(422, "The request has invalid fields: " + ", ".join(sorted(exc.messages_dict)),
+                           errors=exc.messages_dict) from None
+        principal = current_principal()
+        return {"id": add_evidence(current_uow(), trust_id=principal.trust_id, person_id=person_id, values=values)}
+
+    @blp.route("/people/<person_id>/evidence", methods=["GET"])
+    @authenticated(blp)
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, page_schema(EvidenceSchema))
+    def list_evidence(args, person_id):
+        condition = access.readable(person_id, evidence.c.added_on)
+        query = select(evidence).where(evidence.c.person_id == person_id, condition).order_by(
+            evidence.c.added_on.desc(), evidence.c.id)
+        return paginate(current_uow().session, query, args, scalars=False)
+
+    @blp.route("/evidence/<evidence_id>/content", methods=["GET"])
+    @authenticated(blp)
+    @blp.response(200, description="The file, as uploaded")
+    @blp.alt_response(403, response="FORBIDDEN")
+    @blp.alt_response(404, response="NOT_FOUND")
+    def content(evidence_id):
+        row = get_row(current_uow().session, evidence, evidence_id, current_principal().trust_id, "evidence")
+        if not access.may_read_record(row.person_id, row.added_on):
+            raise ApiError(403, "you may not see this evidence")
+        if row.kind != "file":
+            raise ApiError(404, "this evidence is a link, not a file")
+        data = storage.evidence_store(_settings()).get(row.storage_key)
+        return Response(data, mimetype=row.content_type, headers={
+            "Content-Disposition": f'attachment; filename="{json.dumps(row.filename)[1:-1]}"'})
+
+    return blp

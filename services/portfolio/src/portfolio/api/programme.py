@@ -1,0 +1,122 @@
+"""The trust's CPD programme: courses, sessions, bookings and attendance."""
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+from sqlalchemy import func, select
+
+from canopy_contracts.events.portfolio import ACTIVITY_TYPES
+from canopy_kit.auth.flask import authenticated, current_principal
+from canopy_kit.web.pagination import PageArgs, page_schema, paginate
+from canopy_kit.web.request_uow import current_uow
+from portfolio import access
+from portfolio.api.schemas import Codes, CreatedManySchema, CreatedSchema, Id
+from portfolio.db import bookings, course_sessions, courses
+from portfolio.handlers import programme as handlers
+
+
+class SessionInSchema(Schema):
+    held_on = fields.Date(required=True)
+    location = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    places = fields.Integer(required=True, validate=validate.Range(min=1, max=10_000))
+
+
+class CourseInSchema(Schema):
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    description = fields.String(load_default="", validate=validate.Length(max=10_000))
+    activity_type = fields.String(load_default="trust_programme", validate=validate.OneOf(ACTIVITY_TYPES))
+    provider = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    hours = fields.Decimal(required=True, places=2, as_string=True, validate=validate.Range(min=0, max=2000))
+    linked_standards = Codes()
+    sessions = fields.List(fields.Nested(SessionInSchema), load_default=list, validate=validate.Length(max=200))
+
+
+class SessionSchema(SessionInSchema):
+    id = fields.String(required=True)
+    booked = fields.Integer(required=True)
+
+
+class CourseSchema(Schema):
+    id = fields.String(required=True)
+    title = fields.String(required=True)
+    description = fields.String(required=True)
+    activity_type = fields.String(required=True)
+    provider = fields.String(allow_none=True)
+    hours = fields.Decimal(as_string=True, required=True)
+    sessions = fields.List(fields.Nested(SessionSchema), required=True)
+
+
+class AttendanceSchema(Schema):
+    attended = fields.List(Id(), load_default=list, validate=validate.Length(max=10_000))
+    absent = fields.List(Id(), load_default=list, validate=validate.Length(max=10_000))
+
+
+def _course(session, row) -> dict:
+    taken = dict(session.execute(
+        select(bookings.c.session_id, func.count()).where(bookings.c.status != "cancelled")
+        .group_by(bookings.c.session_id)).all())
+    sessions = session.execute(select(course_sessions).where(course_sessions.c.course_id == row["id"])
+                               .order_by(course_sessions.c.held_on)).all()
+    return {**row, "sessions": [{**s._mapping, "booked": taken.get(s.id, 0)} for s in sessions]}
+
+
+def blueprint() -> Blueprint:
+    blp = Blueprint("programme", __name__, url_prefix="/v1/programme", description="The trust's CPD programme")
+
+    @blp.route("/courses", methods=["POST"])
+    @authenticated(blp)
+    @blp.arguments(CourseInSchema)
+    @blp.response(201, CreatedSchema)
+    @blp.alt_response(403, response="FORBIDDEN")
+    def publish(body):
+        """Publish a course with its sessions (the trust's CPD team)."""
+        access.require_programme_runner()
+        principal = current_principal()
+        sessions = body.pop("sessions")
+        return {"id": handlers.publish_course(current_uow(), trust_id=principal.trust_id,
+                                              actor_id=principal.person_id, fields=body, sessions=sessions)}
+
+    @blp.route("/courses", methods=["GET"])
+    @authenticated(blp)
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, page_schema(CourseSchema))
+    def list_courses(args):
+        """The programme, with places taken per session."""
+        session = current_uow().session
+        query = select(courses).where(courses.c.trust_id == current_principal().trust_id).order_by(courses.c.title)
+        page = paginate(session, query, args, scalars=False)
+        return {**page, "items": [_course(session, row) for row in page["items"]]}
+
+    @blp.route("/sessions/<session_id>/bookings", methods=["POST"])
+    @authenticated(blp)
+    @blp.response(201, CreatedSchema)
+    @blp.alt_response(409, response="CONFLICT", description="Full, or already booked")
+    def book(session_id):
+        """Book oneself a place."""
+        principal = current_principal()
+        return {"id": handlers.book(current_uow(), trust_id=principal.trust_id, person_id=principal.person_id,
+                                    session_id=session_id)}
+
+    @blp.route("/bookings/<booking_id>/cancel", methods=["POST"])
+    @authenticated(blp)
+    @blp.response(204)
+    @blp.alt_response(409, response="CONFLICT")
+    def cancel(booking_id):
+        principal = current_principal()
+        handlers.cancel(current_uow(), trust_id=principal.trust_id, person_id=principal.person_id,
+                        booking_id=booking_id)
+
+    @blp.route("/sessions/<session_id>/attendance", methods=["POST"])
+    @authenticated(blp)
+    @blp.arguments(AttendanceSchema)
+    @blp.response(200, CreatedManySchema)
+    @blp.alt_response(403, response="FORBIDDEN")
+    def attendance(body, session_id):
+        """Mark who came: each attendee gets the session as an activity in their portfolio."""
+        access.require_programme_runner()
+        principal = current_principal()
+        return {"ids": handlers.mark_attendance(current_uow(), trust_id=principal.trust_id,
+                                                actor_id=principal.person_id, session_id=session_id,
+                                                attended=body["attended"], absent=body["absent"])}
+
+    return blp

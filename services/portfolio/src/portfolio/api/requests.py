@@ -1,0 +1,123 @@
+"""CPD requests: asked by the person, decided by the school's CPD lead, one or many at once."""
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+from sqlalchemy import or_, select
+
+from canopy_contracts.events.portfolio import ACTIVITY_TYPES, DECISIONS
+from canopy_kit.auth.flask import authenticated, current_principal
+from canopy_kit.web.pagination import page_schema, paginate
+from canopy_kit.web.request_uow import current_uow
+from portfolio import access
+from portfolio.api.schemas import CreatedSchema, Id, Money
+from portfolio.db import cpd_requests
+from portfolio.handlers import requests as handlers
+
+
+class RequestInSchema(Schema):
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    activity_type = fields.String(required=True, validate=validate.OneOf(ACTIVITY_TYPES))
+    provider = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    school_id = Id(load_default=None, allow_none=True)
+    starts_on = fields.Date(required=True)
+    ends_on = fields.Date(required=True)
+    hours = fields.Decimal(required=True, places=2, as_string=True, validate=validate.Range(min=0, max=2000))
+    cost = Money(required=True)
+    cover_needed = fields.Boolean(required=True)
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+
+
+class RequestSchema(Schema):
+    id = fields.String(required=True)
+    person_id = fields.String(required=True)
+    school_id = fields.String(required=True)
+    title = fields.String(required=True)
+    activity_type = fields.String(required=True)
+    provider = fields.String(allow_none=True)
+    starts_on = fields.Date(required=True)
+    ends_on = fields.Date(required=True)
+    hours = fields.Decimal(as_string=True, required=True)
+    cost = fields.Decimal(as_string=True, required=True)
+    cover_needed = fields.Boolean(required=True)
+    reason = fields.String(required=True)
+    status = fields.String(required=True)
+    decided_by = fields.String(allow_none=True)
+    decision_comment = fields.String(allow_none=True)
+    activity_id = fields.String(allow_none=True)
+
+
+class RequestQuerySchema(Schema):
+    status = fields.String(validate=validate.OneOf(("pending", "approved", "declined", "withdrawn")))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    page_size = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class DecisionSchema(Schema):
+    request_id = Id(required=True)
+    decision = fields.String(required=True, validate=validate.OneOf(DECISIONS))
+    comment = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+
+
+class DecisionsSchema(Schema):
+    decisions = fields.List(fields.Nested(DecisionSchema), required=True, validate=validate.Length(min=1, max=500))
+
+
+class DecisionResultSchema(Schema):
+    request_id = fields.String(required=True)
+    decision = fields.String(required=True)
+    activity_id = fields.String(allow_none=True)
+
+
+def blueprint() -> Blueprint:
+    blp = Blueprint("cpd_requests", __name__, url_prefix="/v1/cpd-requests", description="CPD requests")
+
+    @blp.route("", methods=["POST"])
+    @authenticated(blp)
+    @blp.arguments(RequestInSchema)
+    @blp.response(201, CreatedSchema)
+    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+    def submit(body):
+        """Ask to attend an external activity; the school's CPD lead sees cost and cover."""
+        principal = current_principal()
+        return {"id": handlers.submit_request(current_uow(), trust_id=principal.trust_id,
+                                              person_id=principal.person_id, fields=body)}
+
+    @blp.route("", methods=["GET"])
+    @authenticated(blp)
+    @blp.arguments(RequestQuerySchema, location="query")
+    @blp.response(200, page_schema(RequestSchema))
+    def list_requests(args):
+        """The caller's own requests, and those of the schools whose requests they decide."""
+        principal = current_principal()
+        schools = principal.schools_with(access.DECIDERS)
+        query = select(cpd_requests).where(cpd_requests.c.trust_id == principal.trust_id, or_(
+            cpd_requests.c.person_id == principal.person_id, cpd_requests.c.school_id.in_(schools)))
+        if args.get("status"):
+            query = query.where(cpd_requests.c.status == args["status"])
+        return paginate(current_uow().session, query.order_by(cpd_requests.c.created_at.desc(), cpd_requests.c.id),
+                        args, scalars=False)
+
+    @blp.route("/decisions", methods=["POST"])
+    @authenticated(blp)
+    @blp.arguments(DecisionsSchema)
+    @blp.response(200, DecisionResultSchema(many=True))
+    @blp.alt_response(403, response="FORBIDDEN")
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT", description="A request was already decided; none were applied")
+    def decide(body):
+        """Approve or decline one or many requests at once: all are applied, or none."""
+        principal = current_principal()
+        return handlers.decide(current_uow(), trust_id=principal.trust_id, decider_id=principal.person_id,
+                               decisions=body["decisions"], may_decide=access.require_decider)
+
+    @blp.route("/<request_id>/withdraw", methods=["POST"])
+    @authenticated(blp)
+    @blp.response(204)
+    @blp.alt_response(409, response="CONFLICT")
+    def withdraw(request_id):
+        principal = current_principal()
+        handlers.withdraw(current_uow(), trust_id=principal.trust_id, person_id=principal.person_id,
+                          request_id=request_id)
+
+    return blp

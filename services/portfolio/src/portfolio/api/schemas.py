@@ -1,0 +1,78 @@
+"""Marshmallow schemas portfolio's endpoints share."""
+import json
+
+from marshmallow import Schema, fields, validate
+
+from canopy_contracts.events.portfolio import ACTIVITY_TYPES, DELIVERIES
+
+Id = lambda **kw: fields.String(validate=validate.Length(min=1, max=36), **kw)  # noqa: E731
+Codes = lambda: fields.List(fields.String(validate=validate.Length(max=32)), load_default=list,  # noqa: E731
+                            validate=validate.Length(max=50))
+Money = lambda **kw: fields.Decimal(places=2, as_string=True, validate=validate.Range(min=0, max=1_000_000), **kw)  # noqa: E731,E501
+
+
+class ActivityInSchema(Schema):
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    activity_type = fields.String(required=True, validate=validate.OneOf(ACTIVITY_TYPES))
+    delivery = fields.String(required=True, validate=validate.OneOf(DELIVERIES))
+    provider = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    school_id = Id(load_default=None, allow_none=True)
+    starts_on = fields.Date(required=True)
+    ends_on = fields.Date(required=True)
+    hours = fields.Decimal(required=True, places=2, as_string=True, validate=validate.Range(min=0, max=2000))
+    cost = Money(load_default=0)
+    cover_needed = fields.Boolean(load_default=False)
+    linked_standards = Codes()
+    linked_objectives = fields.List(fields.String(validate=validate.Length(max=100)), load_default=list,
+                                    validate=validate.Length(max=20))
+    reflection = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=10_000))
+
+
+class ActivityUpdateSchema(Schema):
+    title = fields.String(validate=validate.Length(min=1, max=200))
+    provider = fields.String(allow_none=True, validate=validate.Length(max=200))
+    starts_on = fields.Date()
+    ends_on = fields.Date()
+    hours = fields.Decimal(places=2, as_string=True, validate=validate.Range(min=0, max=2000))
+    cost = Money()
+    cover_needed = fields.Boolean()
+    linked_standards = fields.List(fields.String(validate=validate.Length(max=32)), validate=validate.Length(max=50))
+    linked_objectives = fields.List(fields.String(validate=validate.Length(max=100)), validate=validate.Length(max=20))
+    reflection = fields.String(allow_none=True, validate=validate.Length(max=10_000))
+
+
+class JsonList(fields.Field):
+    def _serialize(self, value, attr, obj, **kwargs):
+        return json.loads(value) if isinstance(value, str) else value
+
+
+class ActivitySchema(Schema):
+    id = fields.String(required=True)
+    person_id = fields.String(required=True)
+    school_id = fields.String(allow_none=True)
+    title = fields.String(required=True)
+    activity_type = fields.String(required=True)
+    delivery = fields.String(required=True)
+    provider = fields.String(allow_none=True)
+    starts_on = fields.Date(required=True)
+    ends_on = fields.Date(required=True)
+    hours = fields.Decimal(as_string=True, required=True)
+    cost = fields.Decimal(as_string=True, required=True)
+    cover_needed = fields.Boolean(required=True)
+    linked_standards = JsonList(required=True, metadata={"type": "array", "items": {"type": "string"}})
+    linked_objectives = JsonList(required=True, metadata={"type": "array", "items": {"type": "string"}})
+    reflection = fields.String(allow_none=True)
+    source = fields.String(required=True)
+
+
+class ListArgs(Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    page_size = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class CreatedSchema(Schema):
+    id = fields.String(required=True)
+
+
+class CreatedManySchema(Schema):
+    ids = fields.List(fields.String(), required=True)

@@ -1,0 +1,52 @@
+"""What portfolio's commands share."""
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import date, datetime, timezone
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from canopy_contracts.standards import unknown_standards
+from canopy_kit.projections.directory import ProjectedDirectory
+from canopy_kit.web.errors import ApiError, field_error
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def get_row(session: Session, table, row_id: str, trust_id: str, what: str, *, lock: bool = False):
+    query = select(table).where(table.c.id == row_id, table.c.trust_id == trust_id)
+    row = session.execute(query.with_for_update() if lock else query).first()
+    if row is None:
+        raise ApiError(404, f"no such {what}")
+    return row
+
+
+def standards_json(codes: list[str]) -> str:
+    unknown = unknown_standards(codes)
+    if unknown:
+        raise field_error("linked_standards", f"unknown standards: {', '.join(unknown)}")
+    return json.dumps(sorted(set(codes)))
+
+
+def check_dates(starts_on: date, ends_on: date) -> None:
+    if ends_on < starts_on:
+        raise field_error("ends_on", "must not be before starts_on")
+
+
+def school_on(session: Session, person_id: str, on: date, wanted: str | None = None) -> str | None:
+    """The school a record happened under: the one asked for if the person worked there that day,
+    else their school that day (the first, for someone in two), else none."""
+    schools = sorted(ProjectedDirectory(session).works_at(person_id, on))
+    if wanted is not None:
+        if wanted not in schools:
+            raise field_error("school_id", "the person did not work at this school on that day")
+        return wanted
+    return schools[0] if schools else None

@@ -1,0 +1,38 @@
+"""Portfolio as the kit sees it: found through the ``canopy.services`` entry point."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from canopy_kit.events.subscriptions import Subscriptions
+from canopy_kit.projections.directory import subscribe_directory
+from canopy_kit.service import Runtime, ServiceSpec
+from portfolio.db import metadata
+
+
+def _blueprints() -> list:
+    from portfolio.api import blueprints
+
+    return blueprints()
+
+
+def _subscriptions() -> Subscriptions:
+    return subscribe_directory(Subscriptions())
+
+
+def _load_demo(runtime: Runtime) -> dict:
+    from portfolio.demo import load_demo
+
+    return load_demo(runtime)
+
+
+SERVICE = ServiceSpec(
+    name="portfolio",
+    title="Canopy portfolio",
+    metadata=metadata,
+    migrations_dir=Path(__file__).resolve().parents[2] / "migrations",
+    blueprints=_blueprints,
+    subscriptions=_subscriptions,
+    load_demo=_load_demo,
+    api_description="Professional learning that follows the person: CPD activities, evidence, requests, "
+                    "the trust's programme and impact evaluation.",
+)
