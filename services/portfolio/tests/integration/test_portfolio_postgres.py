@@ -31,3 +31,17 @@ def test_two_deciders_at_once_one_wins_the_other_gets_409(portfolio_pg):
     [mine] = p.get(p.pia, "/v1/cpd-requests").json["items"]
     assert mine["status"] in ("approved", "declined")
     assert (mine["activity_id"] is not None) == (mine["status"] == "approved")
+
+
+def test_whole_flow_on_postgres(portfolio_pg):
+    p = portfolio_pg
+    request_id = p.post(p.pia, "/v1/cpd-requests", REQUEST).json["id"]
+    [decided] = p.post(p.hal, "/v1/cpd-requests/decisions",
+                       {"decisions": [{"request_id": request_id, "decision": "approved"}]}).json
+    due = p.get(p.pia, "/v1/me/evaluations/due").json["items"]
+    assert [e["activity_id"] for e in due] == [decided["activity_id"]] * 2
+    for evaluation, answers in zip(due, ({"reaction": 4, "learning": 4}, {"use_in_practice": 3})):
+        assert p.post(p.pia, f"/v1/evaluations/{evaluation['id']}", answers).status_code == 204
+    export = p.get(p.pia, f"/v1/people/{p.pia}/portfolio/export").json
+    assert [a["source"] for a in export["activities"]] == ["request"]
+    assert all(e["submitted_at"] for e in export["evaluations"])

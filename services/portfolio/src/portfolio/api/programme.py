@@ -10,7 +10,7 @@ from canopy_kit.auth.flask import authenticated, current_principal
 from canopy_kit.web.pagination import PageArgs, page_schema, paginate
 from canopy_kit.web.request_uow import current_uow
 from portfolio import access
-from portfolio.api.schemas import Codes, CreatedManySchema, CreatedSchema, Id
+from portfolio.api.schemas import Codes, CreatedManySchema, CreatedSchema, Hours, Id
 from portfolio.db import bookings, course_sessions, courses
 from portfolio.handlers import programme as handlers
 
@@ -26,7 +26,7 @@ class CourseInSchema(Schema):
     description = fields.String(load_default="", validate=validate.Length(max=10_000))
     activity_type = fields.String(load_default="trust_programme", validate=validate.OneOf(ACTIVITY_TYPES))
     provider = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
-    hours = fields.Decimal(required=True, places=2, as_string=True, validate=validate.Range(min=0, max=2000))
+    hours = Hours(required=True)
     linked_standards = Codes()
     sessions = fields.List(fields.Nested(SessionInSchema), load_default=list, validate=validate.Length(max=200))
 

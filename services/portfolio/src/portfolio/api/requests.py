@@ -10,7 +10,7 @@ from canopy_kit.auth.flask import authenticated, current_principal
 from canopy_kit.web.pagination import page_schema, paginate
 from canopy_kit.web.request_uow import current_uow
 from portfolio import access
-from portfolio.api.schemas import CreatedSchema, Id, Money
+from portfolio.api.schemas import CreatedSchema, Hours, Id, Money
 from portfolio.db import cpd_requests
 from portfolio.handlers import requests as handlers
 
@@ -22,7 +22,7 @@ class RequestInSchema(Schema):
     school_id = Id(load_default=None, allow_none=True)
     starts_on = fields.Date(required=True)
     ends_on = fields.Date(required=True)
-    hours = fields.Decimal(required=True, places=2, as_string=True, validate=validate.Range(min=0, max=2000))
+    hours = Hours(required=True)
     cost = Money(required=True)
     cover_needed = fields.Boolean(required=True)
     reason = fields.String(required=True, validate=validate.Length(min=1, max=5000))

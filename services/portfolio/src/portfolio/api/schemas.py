@@ -8,7 +8,29 @@ from canopy_contracts.events.portfolio import ACTIVITY_TYPES, DELIVERIES
 Id = lambda **kw: fields.String(validate=validate.Length(min=1, max=36), **kw)  # noqa: E731
 Codes = lambda: fields.List(fields.String(validate=validate.Length(max=32)), load_default=list,  # noqa: E731
                             validate=validate.Length(max=50))
-Money = lambda **kw: fields.Decimal(places=2, as_string=True, validate=validate.Range(min=0, max=1_000_000), **kw)  # noqa: E731,E501
+
+
+class Between(validate.Validator):
+    """A numeric range for Decimal fields. apispec documents a Decimal ``Range``'s bounds as
+    strings, which breaks the OpenAPI document; the bounds go in as numbers through metadata."""
+
+    def __init__(self, low, high):
+        self.low, self.high = low, high
+
+    def __call__(self, value):
+        if not self.low <= value <= self.high:
+            raise validate.ValidationError(f"Must be greater than or equal to {self.low} and less than or equal to "
+                                           f"{self.high}.")
+        return value
+
+
+def Amount(high, **kw):  # noqa: N802 (a field factory, named like the fields it makes)
+    return fields.Decimal(places=2, as_string=True, validate=Between(0, high),
+                          metadata={"minimum": 0, "maximum": high}, **kw)
+
+
+Money = lambda **kw: Amount(1_000_000, **kw)  # noqa: E731
+Hours = lambda **kw: Amount(2000, **kw)  # noqa: E731
 
 
 class ActivityInSchema(Schema):
@@ -19,7 +41,7 @@ class ActivityInSchema(Schema):
     school_id = Id(load_default=None, allow_none=True)
     starts_on = fields.Date(required=True)
     ends_on = fields.Date(required=True)
-    hours = fields.Decimal(required=True, places=2, as_string=True, validate=validate.Range(min=0, max=2000))
+    hours = Hours(required=True)
     cost = Money(load_default=0)
     cover_needed = fields.Boolean(load_default=False)
     linked_standards = Codes()
@@ -33,7 +55,7 @@ class ActivityUpdateSchema(Schema):
     provider = fields.String(allow_none=True, validate=validate.Length(max=200))
     starts_on = fields.Date()
     ends_on = fields.Date()
-    hours = fields.Decimal(places=2, as_string=True, validate=validate.Range(min=0, max=2000))
+    hours = Hours()
     cost = Money()
     cover_needed = fields.Boolean()
     linked_standards = fields.List(fields.String(validate=validate.Length(max=32)), validate=validate.Length(max=50))
