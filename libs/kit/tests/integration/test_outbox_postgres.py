@@ -59,3 +59,63 @@ def test_commit_sends_notify_to_the_relay_channel(probe_factory, postgres_url):
             uow.commit()
         received = list(listener.notifies(timeout=5, stop_after=1))
     assert [n.channel for n in received] == [notify_channel("probe")]
+
+
+def test_racing_posts_with_one_idempotency_key_make_one_record_and_the_same_answer(postgres_url):
+    """Both requests run; the loser's commit would break the key, so it answers with the winner's
+    response instead of a 409."""
+    import threading
+    from pathlib import Path
+
+    from flask_smorest import Blueprint
+    from marshmallow import Schema, fields
+    from sqlalchemy import func, select
+
+    from canopy_kit.service import Runtime, ServiceSpec
+    from canopy_kit.testing import make_settings, prepare_database
+    from canopy_kit.testing.probe import metadata
+    from canopy_kit.web.app import create_service_app
+    from canopy_kit.web.idempotency import idempotent
+    from canopy_kit.web.request_uow import current_uow
+
+    class Body(Schema):
+        name = fields.String(required=True)
+
+    barrier = threading.Barrier(2)
+
+    def blueprints():
+        blp = Blueprint("things", __name__, url_prefix="/v1/things")
+
+        @blp.route("", methods=["POST"])
+        @idempotent
+        @blp.arguments(Body)
+        @blp.response(201, Body)
+        def create(body):
+            uow = current_uow()
+            uow.session.execute(effects.insert().values(event_id="x", person_id="p", given_name=body["name"]))
+            uow.flush()
+            barrier.wait(timeout=10)  # both are inside their transaction before either inserts the key
+            return body
+
+        return [blp]
+
+    spec = ServiceSpec(name="things", title="things", metadata=metadata, migrations_dir=Path("/none"),
+                       blueprints=blueprints)
+    runtime = Runtime(spec, make_settings("things", database_url=postgres_url))
+    prepare_database(runtime)
+    app = create_service_app(runtime, testing=True)
+    answers = []
+
+    def post():
+        response = app.test_client().post("/v1/things", json={"name": "drop-in"}, headers={"Idempotency-Key": "k"})
+        answers.append((response.status_code, response.get_json()))
+
+    threads = [threading.Thread(target=post) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert answers == [(201, {"name": "drop-in"})] * 2
+    with runtime.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(effects)).scalar() == 1
+    runtime.dispose()

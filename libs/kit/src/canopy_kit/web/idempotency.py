@@ -13,6 +13,7 @@ from functools import wraps
 
 from flask import Response, g, make_response, request
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from canopy_kit.db.tables import idempotency_keys
 from canopy_kit.web.errors import ApiError
@@ -75,12 +76,23 @@ def idempotent(view):
         g.canopy_idempotency = (scope, key, request_hash)
         response = make_response(view(*args, **kwargs))
         if 200 <= response.status_code < 300:
-            session.execute(idempotency_keys.insert().values(
-                scope=scope, key=key, request_hash=request_hash, status_code=response.status_code,
-                response_body=response.get_data(as_text=True),
-                response_headers=json.dumps({h: response.headers[h] for h in KEPT_HEADERS if h in response.headers}),
-                created_at=datetime.now(timezone.utc),
-            ))
+            try:
+                with session.begin_nested():
+                    session.execute(idempotency_keys.insert().values(
+                        scope=scope, key=key, request_hash=request_hash, status_code=response.status_code,
+                        response_body=response.get_data(as_text=True),
+                        response_headers=json.dumps({h: response.headers[h] for h in KEPT_HEADERS
+                                                     if h in response.headers}),
+                        created_at=datetime.now(timezone.utc),
+                    ))
+            except IntegrityError:
+                # The same request won a race (PostgreSQL waited for its commit): undo ours and
+                # answer with the winner's response.
+                current_uow().rollback()
+                replay = replay_after_conflict(session)
+                if replay is None:
+                    raise
+                return replay
         return response
 
     wrapper._canopy_idempotent = True

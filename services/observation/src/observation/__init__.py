@@ -1,0 +1,1 @@
+"""Canopy observation: frameworks, versioned forms, drop-ins, coaching and acknowledgement."""

@@ -1,0 +1,159 @@
+"""Observation records: drafted by the observer, shared with the observee, acknowledged by them."""
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from canopy_kit.auth.flask import authenticated, current_principal
+from canopy_kit.web.errors import ApiError
+from canopy_kit.web.idempotency import idempotent
+from canopy_kit.web.pagination import page_schema, paginate
+from canopy_kit.web.request_uow import current_uow
+from observation import handlers, queries
+from observation.access import Access, access
+from observation.api.etag import IF_MATCH_PARAMETER, expected_version, tagged
+from observation.api.schemas import (
+    AcknowledgeSchema, ActionStepSchema, CompleteStepSchema, CreatedSchema, RecordCreateSchema, RecordFieldsSchema,
+    RecordQuerySchema, RecordSchema, RecordSummarySchema, ShareSchema,
+)
+from observation.db import action_steps, record_shares, records
+from observation.handlers.common import find
+
+
+def _readable(record_id: str, caller: Access | None = None):
+    """The record if the caller may read it; otherwise it does not exist for them (404)."""
+    caller = caller or access()
+    record = find(current_uow(), records, record_id, caller.principal.trust_id, "record")
+    shared = set(current_uow().session.execute(
+        select(record_shares.c.person_id).where(record_shares.c.record_id == record_id)).scalars())
+    if not caller.may_read(record, shared):
+        raise ApiError(404, "no such record")
+    return record
+
+
+def _detail(record_id: str):
+    caller = access()
+    record = _readable(record_id, caller)
+    private = caller.me in (record.observer_id, record.observee_id)
+    return tagged(queries.record_detail(current_uow().session, record, include_private=private), record.row_version)
+
+
+def blueprint() -> Blueprint:
+    blp = Blueprint("records", __name__, url_prefix="/v1/records",
+                    description="Drop-ins, learning walks, observations, work scrutiny and coaching conversations")
+
+    @blp.route("", methods=["GET"])
+    @authenticated(blp)
+    @blp.arguments(RecordQuerySchema, location="query")
+    @blp.response(200, page_schema(RecordSummarySchema))
+    def list_records(args):
+        """Records the caller may see: their own (as observee, from every school), those they made,
+        those shared with them, and reportable records in their windows as a school leader or line manager."""
+        query = queries.visible_records(access(), current_principal().trust_id, args)
+        return paginate(current_uow().session, query, args, scalars=False)
+
+    @blp.route("", methods=["POST"])
+    @authenticated(blp)
+    @idempotent
+    @blp.arguments(RecordCreateSchema)
+    @blp.response(201, CreatedSchema)
+    @blp.alt_response(403, response="FORBIDDEN")
+    @blp.alt_response(404, response="NOT_FOUND")
+    def create_record(body):
+        """Record an observation (a draft, or shared at once with ``share``). Send an
+        ``Idempotency-Key`` from mobile: however often it is retried, one record is made."""
+        principal = current_principal()
+        school_id = access().require_may_observe(body["observee_id"], body["school_id"])
+        return {"id": handlers.create_record(current_uow(), trust_id=principal.trust_id,
+                                             observer_id=principal.person_id, school_id=school_id, body=body)}
+
+    @blp.route("/<record_id>", methods=["GET"])
+    @authenticated(blp)
+    @blp.response(200, RecordSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get_record(record_id):
+        """One record, rendered on the form version it was made with (never a later one)."""
+        return _detail(record_id)
+
+    @blp.route("/<record_id>", methods=["PATCH"])
+    @authenticated(blp)
+    @blp.arguments(RecordFieldsSchema)
+    @blp.doc(parameters=[IF_MATCH_PARAMETER])
+    @blp.response(200, RecordSchema)
+    @blp.alt_response(403, response="FORBIDDEN")
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    @blp.alt_response(412, response="PRECONDITION_FAILED")
+    def update_record(body, record_id):
+        """Change a draft (the observer only), checked again against its form version."""
+        _readable(record_id)
+        handlers.update_draft(current_uow(), trust_id=current_principal().trust_id, record_id=record_id,
+                              actor_id=current_principal().person_id, changes=body,
+                              expected_row_version=expected_version())
+        return _detail(record_id)
+
+    @blp.route("/<record_id>/share", methods=["POST"])
+    @authenticated(blp)
+    @blp.response(200, RecordSchema)
+    @blp.alt_response(403, response="FORBIDDEN")
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    def share(record_id):
+        """The observer shares the draft with the observee; it can no longer be changed."""
+        _readable(record_id)
+        handlers.share_record(current_uow(), trust_id=current_principal().trust_id, record_id=record_id,
+                              actor_id=current_principal().person_id)
+        return _detail(record_id)
+
+    @blp.route("/<record_id>/acknowledge", methods=["POST"])
+    @authenticated(blp)
+    @blp.arguments(AcknowledgeSchema)
+    @blp.response(200, RecordSchema)
+    @blp.alt_response(403, response="FORBIDDEN")
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT", description="Already acknowledged")
+    def acknowledge(body, record_id):
+        """The observee acknowledges the record, with their response if they wish."""
+        _readable(record_id)
+        handlers.acknowledge(current_uow(), trust_id=current_principal().trust_id, record_id=record_id,
+                             actor_id=current_principal().person_id, response=body["response"])
+        return _detail(record_id)
+
+    @blp.route("/<record_id>/shares", methods=["POST"])
+    @authenticated(blp)
+    @blp.arguments(ShareSchema)
+    @blp.response(200, RecordSchema)
+    @blp.alt_response(403, response="FORBIDDEN")
+    @blp.alt_response(404, response="NOT_FOUND")
+    def grant_access(body, record_id):
+        """The observee lets a colleague (e.g. their coach) see this record."""
+        caller = access()
+        _readable(record_id, caller)
+        caller.require_person(body["person_id"], "person_id")
+        handlers.grant_access(current_uow(), trust_id=caller.principal.trust_id, record_id=record_id,
+                              actor_id=caller.me, person_id=body["person_id"])
+        return _detail(record_id)
+
+    @blp.route("/<record_id>/action-steps/<step_id>/complete", methods=["POST"])
+    @authenticated(blp)
+    @blp.arguments(CompleteStepSchema)
+    @blp.response(200, ActionStepSchema)
+    @blp.alt_response(403, response="FORBIDDEN")
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT", description="Already completed")
+    def complete_step(body, record_id, step_id):
+        """Mark an action step done (the observer or the observee), e.g. in a follow-up drop-in."""
+        _readable(record_id)
+        trust_id = current_principal().trust_id
+        step = find(current_uow(), action_steps, step_id, trust_id, "action step")
+        if step.record_id != record_id:
+            raise ApiError(404, "no such action step")
+        if body["in_record_id"]:
+            _readable(body["in_record_id"])
+        handlers.complete_action_step(current_uow(), trust_id=trust_id, step_id=step_id,
+                                      actor_id=current_principal().person_id, in_record_id=body["in_record_id"])
+        row = find(current_uow(), action_steps, step_id, trust_id, "action step")
+        return {"id": row.id, "text": row.text, "due_on": row.due_on, "status": row.status,
+                "completed_in_record_id": row.completed_in_record_id}
+
+    return blp

@@ -1,0 +1,1 @@
+"""Observation's rules as plain Python: forms and responses, the national standards."""
