@@ -54,6 +54,13 @@ def may_read_record(person_id: str, on: date) -> bool:
     return windows is None or any(p.contains(on) for p in windows)
 
 
+def follow_up_weeks() -> int:
+    """Weeks from an activity's end to its follow-up evaluation (``PORTFOLIO_FOLLOW_UP_WEEKS``)."""
+    from flask import current_app
+
+    return int(current_app.extensions["canopy"].settings.option("FOLLOW_UP_WEEKS") or 6)
+
+
 def require_decider(school_id: str) -> None:
     if not current_principal().has_role(DECIDERS, school_id=school_id):
         raise ApiError(403, "only the school's CPD lead or headteacher decides its CPD requests")

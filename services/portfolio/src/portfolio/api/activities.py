@@ -72,7 +72,8 @@ def blueprint() -> Blueprint:
         principal = current_principal()
         [activity_id] = handlers.record_activities(current_uow(), trust_id=principal.trust_id,
                                                    person_ids=[person_id], fields=body, source="self",
-                                                   actor_id=principal.person_id)
+                                                   actor_id=principal.person_id,
+                                                   follow_up_weeks=access.follow_up_weeks())
         return {"id": activity_id}
 
     @blp.route("/activities/<activity_id>", methods=["GET"])
@@ -110,7 +111,8 @@ def blueprint() -> Blueprint:
         _require_may_assign(person_ids)
         principal = current_principal()
         ids = handlers.record_activities(current_uow(), trust_id=principal.trust_id, person_ids=person_ids,
-                                         fields=body, source="assigned", actor_id=principal.person_id)
+                                         fields=body, source="assigned", actor_id=principal.person_id,
+                                         follow_up_weeks=access.follow_up_weeks())
         return {"ids": ids}
 
     return blp

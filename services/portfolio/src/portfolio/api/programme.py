@@ -117,6 +117,7 @@ def blueprint() -> Blueprint:
         principal = current_principal()
         return {"ids": handlers.mark_attendance(current_uow(), trust_id=principal.trust_id,
                                                 actor_id=principal.person_id, session_id=session_id,
-                                                attended=body["attended"], absent=body["absent"])}
+                                                attended=body["attended"], absent=body["absent"],
+                                                follow_up_weeks=access.follow_up_weeks())}
 
     return blp

@@ -109,7 +109,8 @@ def blueprint() -> Blueprint:
         """Approve or decline one or many requests at once: all are applied, or none."""
         principal = current_principal()
         return handlers.decide(current_uow(), trust_id=principal.trust_id, decider_id=principal.person_id,
-                               decisions=body["decisions"], may_decide=access.require_decider)
+                               decisions=body["decisions"], may_decide=access.require_decider,
+                               follow_up_weeks=access.follow_up_weeks())
 
     @blp.route("/<request_id>/withdraw", methods=["POST"])
     @authenticated(blp)

@@ -69,7 +69,7 @@ def cancel(uow: UnitOfWork, *, trust_id: str, person_id: str, booking_id: str) -
 
 
 def mark_attendance(uow: UnitOfWork, *, trust_id: str, actor_id: str, session_id: str, attended: list[str],
-                    absent: list[str]) -> list[str]:
+                    absent: list[str], follow_up_weeks: int = 6) -> list[str]:
     """Attended bookings become activities (dated the session day); returns the activity ids."""
     session = get_row(uow.session, course_sessions, session_id, trust_id, "session")
     course = uow.session.execute(select(courses).where(courses.c.id == session.course_id)).one()
@@ -83,7 +83,7 @@ def mark_attendance(uow: UnitOfWork, *, trust_id: str, actor_id: str, session_id
               "hours": course.hours, "cost": Decimal(0), "cover_needed": False,
               "linked_standards": json.loads(course.linked_standards), "linked_objectives": [], "reflection": None}
     activity_ids = record_activities(uow, trust_id=trust_id, person_ids=attended, fields=fields, source="programme",
-                                     actor_id=actor_id) if attended else []
+                                     actor_id=actor_id, follow_up_weeks=follow_up_weeks) if attended else []
     for person_id, activity_id in zip(attended, activity_ids):
         uow.session.execute(update(bookings).where(bookings.c.id == booked[person_id].id)
                             .values(status="attended", activity_id=activity_id))

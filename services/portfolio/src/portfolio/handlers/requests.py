@@ -35,7 +35,8 @@ def submit_request(uow: UnitOfWork, *, trust_id: str, person_id: str, fields: di
     return request_id
 
 
-def decide(uow: UnitOfWork, *, trust_id: str, decider_id: str, decisions: list[dict], may_decide) -> list[dict]:
+def decide(uow: UnitOfWork, *, trust_id: str, decider_id: str, decisions: list[dict], may_decide,
+           follow_up_weeks: int = 6) -> list[dict]:
     """Apply every decision or none. ``may_decide(school_id)`` raises if the decider may not."""
     results = []
     for decision in decisions:
@@ -56,7 +57,8 @@ def decide(uow: UnitOfWork, *, trust_id: str, decider_id: str, decisions: list[d
             fields.update(delivery="external", linked_standards=[], linked_objectives=[], reflection=None,
                           school_id=row.school_id)
             [activity_id] = record_activities(uow, trust_id=trust_id, person_ids=[row.person_id], fields=fields,
-                                              source="request", actor_id=decider_id)
+                                              source="request", actor_id=decider_id,
+                                              follow_up_weeks=follow_up_weeks)
             uow.session.execute(update(cpd_requests).where(cpd_requests.c.id == row.id)
                                 .values(activity_id=activity_id))
         uow.publish("portfolio.cpd_request.decided", {
