@@ -6,6 +6,8 @@ Loading is deterministic, bulk, and happens once per trust.
 """
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import random
 from datetime import date, timedelta
 from decimal import Decimal
@@ -33,10 +35,6 @@ TITLES = {
 }
 STANDARDS = ["TS1", "TS2", "TS3", "TS4", "TS5", "TS6", "TS7", "TS8d"]
 
-
-class _Row:
-    def __init__(self, values: dict):
-        self.__dict__.update(values)
 
 
 def _staff(session) -> tuple[str | None, list]:
@@ -90,7 +88,7 @@ def load_demo(runtime: Runtime) -> dict:
                                           else None)
                 activity_rows_all.append(row)
                 evaluation_rows.extend(evals)
-                events.append(("portfolio.cpd.recorded", activity_payload(_Row(row)),
+                events.append(("portfolio.cpd.recorded", activity_payload(SimpleNamespace(**row)),
                                {"trust_id": trust_id, "school_id": school_id}))
         requests = _requests(rng, trust_id, employment_rows)
         for request in requests:  # an approved request is an activity in the portfolio
@@ -104,7 +102,7 @@ def load_demo(runtime: Runtime) -> dict:
                 activity_rows_all.append(row)
                 evaluation_rows.extend({**e, "submitted_at": None, "reaction": None, "learning": None,
                                         "use_in_practice": None} for e in evals)
-                events.append(("portfolio.cpd.recorded", activity_payload(_Row(row)),
+                events.append(("portfolio.cpd.recorded", activity_payload(SimpleNamespace(**row)),
                                {"trust_id": trust_id, "school_id": row["school_id"]}))
         session.execute(insert(activities), activity_rows_all)
         session.execute(insert(evaluations), evaluation_rows)

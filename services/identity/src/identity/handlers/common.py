@@ -2,30 +2,21 @@
 from __future__ import annotations
 
 import json
-import uuid
 from datetime import date, datetime, timezone
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import Row
 
+from canopy_kit.db.rows import new_id, now, row_in_trust
 from canopy_kit.db.uow import UnitOfWork
 from canopy_kit.settings import Settings
-from canopy_kit.web.errors import ApiError
 from identity.db import audit_log, employments, line_managers, people, role_grants, schools
-
-
-def now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def aware(value: datetime) -> datetime:
     """SQLite hands datetimes back without a zone; every one we store is UTC."""
     return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-
-
-def new_id() -> str:
-    return str(uuid.uuid4())
 
 
 def normalise_email(email: str) -> str:
@@ -38,13 +29,7 @@ def key_passphrase(settings: Settings) -> str | None:
 
 def get_row(uow: UnitOfWork, table, row_id: str, trust_id: str, what: str, *, lock: bool = False) -> Row:
     """The row of this trust, or a 404: an id of another trust does not exist for the caller."""
-    query = select(table).where(table.c.id == row_id, table.c.trust_id == trust_id)
-    if lock:
-        query = query.with_for_update()
-    row = uow.session.execute(query).first()
-    if row is None:
-        raise ApiError(404, f"no such {what}")
-    return row
+    return row_in_trust(uow.session, table, row_id, trust_id, what, lock=lock)
 
 
 def person_payload(row) -> dict[str, Any]:

@@ -1,6 +1,8 @@
 """Applying a checked staff import: everything in one transaction, or nothing."""
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable
@@ -64,12 +66,6 @@ class _Writer:
         self.uow.publish_many(self.events)
 
 
-class _Row:
-    """Attribute access over a dict, so event payload builders take plain values and rows alike."""
-
-    def __init__(self, values: dict):
-        self.__dict__.update(values)
-
 
 def _apply(uow: UnitOfWork, state: TrustState, rows, trust_id: str, actor_id: str | None, report: ImportReport,
            today: date, progress: Progress | None, dry_run: bool) -> None:
@@ -84,13 +80,13 @@ def _apply(uow: UnitOfWork, state: TrustState, rows, trust_id: str, actor_id: st
             values = writer.add(people, {"id": new_id(), "trust_id": trust_id, "email": row.email, "status": "invited",
                                          "password_hash": None, "password_changed_at": None, "created_at": now(),
                                          **names}, "people_created")
-            writer.event("identity.person.registered", person_payload(_Row(values)))
+            writer.event("identity.person.registered", person_payload(SimpleNamespace(**values)))
             person_ids[row.email] = values["id"]
             continue
         person_ids[row.email] = existing["id"]
         if any(existing[k] != v for k, v in names.items()):
             writer.update(people, existing["id"], names, "people_updated")
-            writer.event("identity.person.updated", person_payload(_Row({**existing, **names})))
+            writer.event("identity.person.updated", person_payload(SimpleNamespace(**{**existing, **names})))
     for done, row in enumerate(rows, 1):
         person_id = person_ids[row.email]
         school_id = state.schools_by_urn[row.school_urn][0]
@@ -101,19 +97,19 @@ def _apply(uow: UnitOfWork, state: TrustState, rows, trust_id: str, actor_id: st
             values = writer.add(employments, {"id": new_id(), "trust_id": trust_id, "person_id": person_id,
                                               "school_id": school_id, "starts_on": row.starts_on, **job},
                                 "employments_created")
-            writer.event("identity.employment.started", employment_payload(_Row(values)), school_id)
+            writer.event("identity.employment.started", employment_payload(SimpleNamespace(**values)), school_id)
         elif any(existing[k] != v for k, v in job.items()):
             writer.update(employments, existing["id"], job, "employments_updated")
             event = "identity.employment.ended" if row.ends_on and existing["ends_on"] is None \
                 else "identity.employment.updated"
-            writer.event(event, employment_payload(_Row({**existing, **job})), school_id)
+            writer.event(event, employment_payload(SimpleNamespace(**{**existing, **job})), school_id)
         for role in row.roles:
             if (person_id, role, school_id) not in state.grants:
                 state.grants.add((person_id, role, school_id))
                 values = writer.add(role_grants, {"id": new_id(), "trust_id": trust_id, "person_id": person_id,
                                                   "role": role, "scope_type": "school", "scope_id": school_id,
                                                   "valid_from": row.starts_on, "valid_to": None}, "roles_granted")
-                writer.event("identity.role.granted", grant_payload(_Row(values)), school_id)
+                writer.event("identity.role.granted", grant_payload(SimpleNamespace(**values)), school_id)
         if row.line_manager_email:
             _line_manager(writer, state, row, person_id, person_ids[row.line_manager_email]
                           if row.line_manager_email in person_ids
@@ -133,12 +129,12 @@ def _line_manager(writer: _Writer, state: TrustState, row, person_id: str, manag
     if current is not None:
         ends_on = max(day_before(starts_on), current["starts_on"])
         writer.update(line_managers, current["id"], {"ends_on": ends_on}, "line_managers_ended")
-        writer.event("identity.line_manager.ended", line_payload(_Row({**current, "ends_on": ends_on})), school_id)
+        writer.event("identity.line_manager.ended", line_payload(SimpleNamespace(**{**current, "ends_on": ends_on})), school_id)
     values = writer.add(line_managers, {"id": new_id(), "trust_id": writer.trust_id, "person_id": person_id,
                                         "manager_id": manager_id, "school_id": school_id, "starts_on": starts_on,
                                         "ends_on": None}, "line_managers_assigned")
     state.managers[(person_id, school_id)] = values
-    writer.event("identity.line_manager.assigned", line_payload(_Row(values)), school_id)
+    writer.event("identity.line_manager.assigned", line_payload(SimpleNamespace(**values)), school_id)
 
 
 def run_import(uow: UnitOfWork, data: bytes, *, trust_id: str, actor_id: str | None = None, dry_run: bool = False,

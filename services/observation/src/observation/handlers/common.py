@@ -2,24 +2,14 @@
 from __future__ import annotations
 
 import json
-import uuid
-from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.engine import Row
 
+from canopy_kit.db.rows import new_id, now, row_in_trust  # noqa: F401 (shared by the handlers)
 from canopy_kit.db.uow import UnitOfWork
 from canopy_kit.web.errors import ApiError, field_error
 from observation.domain.forms import FormError
-
-
-def now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def new_id() -> str:
-    return str(uuid.uuid4())
 
 
 def to_json(value: Any) -> str:
@@ -32,11 +22,7 @@ def from_json(text: str | None) -> Any:
 
 def find(uow: UnitOfWork, table, row_id: str, trust_id: str, what: str, *, lock: bool = False) -> Row:
     """This trust's row, or a 404: another trust's id does not exist for the caller."""
-    query = select(table).where(table.c.id == row_id, table.c.trust_id == trust_id)
-    row = uow.session.execute(query.with_for_update() if lock else query).first()
-    if row is None:
-        raise ApiError(404, f"no such {what}")
-    return row
+    return row_in_trust(uow.session, table, row_id, trust_id, what, lock=lock)
 
 
 def form_error(exc: FormError) -> ApiError:

@@ -1,6 +1,8 @@
 """CPD activities and evidence in a person's portfolio."""
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import json
 from datetime import date, timedelta
 from decimal import Decimal
@@ -46,10 +48,6 @@ def activity_rows(session: Session, *, trust_id: str, person_id: str, fields: di
                   "stage": stage, "due_on": due_on} for stage, due_on in due]
 
 
-class _Row:
-    def __init__(self, values: dict):
-        self.__dict__.update(values)
-
 
 def record_activities(uow: UnitOfWork, *, trust_id: str, person_ids: list[str], fields: dict, source: str,
                       actor_id: str | None, follow_up_weeks: int = DEFAULT_FOLLOW_UP_WEEKS) -> list[str]:
@@ -62,7 +60,7 @@ def record_activities(uow: UnitOfWork, *, trust_id: str, person_ids: list[str], 
         evaluation_rows.extend(evals)
     uow.session.execute(activities.insert(), rows)
     uow.session.execute(evaluations.insert(), evaluation_rows)
-    uow.publish_many([("portfolio.cpd.recorded", activity_payload(_Row(r)),
+    uow.publish_many([("portfolio.cpd.recorded", activity_payload(SimpleNamespace(**r)),
                        {"trust_id": trust_id, "school_id": r["school_id"], "actor_id": actor_id}) for r in rows])
     return [r["id"] for r in rows]
 

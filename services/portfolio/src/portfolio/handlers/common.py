@@ -2,31 +2,17 @@
 from __future__ import annotations
 
 import json
-import uuid
-from datetime import date, datetime, timezone
+from datetime import date
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from canopy_contracts.standards import unknown_standards
+from canopy_kit.db.rows import new_id, now, row_in_trust  # noqa: F401 (shared by the handlers)
 from canopy_kit.projections.directory import ProjectedDirectory
-from canopy_kit.web.errors import ApiError, field_error
+from canopy_kit.web.errors import field_error
 
 
-def now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def new_id() -> str:
-    return str(uuid.uuid4())
-
-
-def get_row(session: Session, table, row_id: str, trust_id: str, what: str, *, lock: bool = False):
-    query = select(table).where(table.c.id == row_id, table.c.trust_id == trust_id)
-    row = session.execute(query.with_for_update() if lock else query).first()
-    if row is None:
-        raise ApiError(404, f"no such {what}")
-    return row
+get_row = row_in_trust
 
 
 def standards_json(codes: list[str]) -> str:
