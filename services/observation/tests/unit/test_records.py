@@ -158,6 +158,9 @@ def test_the_history_follows_the_person_and_a_school_sees_only_its_period(observ
                                        headers=trust.headers(trust.head_a)).json["items"]}
     assert ash == {at_ash.json["id"]}
     assert client.get(f"/v1/records/{at_birch.json['id']}", headers=trust.headers(trust.head_a)).status_code == 404
+    # Ash's head read Mo's record: Mo can see that; Birch's head made it, which is not a read.
+    log = client.get("/v1/me/access-log", headers=trust.headers(trust.mover)).json["items"]
+    assert [(e["reader_id"], e["record_id"]) for e in log] == [(trust.head_a, at_ash.json["id"])]
 
 
 def test_an_offline_drop_in_posted_three_times_exists_once(observation, trust, make_drop_in):

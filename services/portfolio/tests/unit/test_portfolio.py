@@ -211,3 +211,16 @@ def test_follow_up_weeks_are_configurable(portfolio, new_activity):
     due = {e["stage"]: e["due_on"] for e in p.get(p.pia, "/v1/me/evaluations/due").json["items"]
            if e["activity_id"] == activity_id}
     assert due == {"immediate": "2025-03-10", "follow_up": "2025-03-24"}
+
+
+def test_reads_by_others_are_in_the_persons_access_log(portfolio, new_activity):
+    p = portfolio
+    activity_id = p.post(p.pia, f"/v1/people/{p.pia}/activities", new_activity(starts_on="2025-10-01",
+                                                                              ends_on="2025-10-01")).json["id"]
+    p.get(p.pia, f"/v1/activities/{activity_id}")  # her own read is not logged
+    p.get(p.hal, f"/v1/activities/{activity_id}")
+    p.get(p.bo, f"/v1/people/{p.pia}/activities")
+    log = p.get(p.pia, "/v1/me/access-log").json["items"]
+    assert [(e["reader_id"], e["record_type"], e["record_id"]) for e in log] == [
+        (p.bo, "portfolio.activity", activity_id), (p.hal, "portfolio.activity", activity_id)]
+    assert p.get(p.hal, "/v1/me/access-log").json["items"] == []

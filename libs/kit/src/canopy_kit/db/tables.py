@@ -78,6 +78,21 @@ def _kit_table_names() -> frozenset[str]:
     return frozenset(kit_metadata.tables)
 
 
+# Every read of someone else's personal records (appraisal, observation, portfolio): the person
+# can see who read what, and when.
+access_log = Table(
+    "access_log",
+    kit_metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("trust_id", String(36), nullable=False),
+    Column("person_id", String(36), nullable=False),  # whose records
+    Column("reader_id", String(36), nullable=False),
+    Column("record_type", String(64), nullable=False),
+    Column("record_id", String(36), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+Index("ix_access_log_person", access_log.c.person_id, access_log.c.at)
+
 KIT_TABLES = _kit_table_names()
 
 

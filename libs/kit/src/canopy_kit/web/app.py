@@ -14,6 +14,7 @@ from werkzeug.exceptions import HTTPException
 from canopy_kit import context
 from canopy_kit.metrics import exposition, metrics
 from canopy_kit.service import Runtime
+from canopy_kit.web.access_log import access_log_blueprint
 from canopy_kit.web.errors import ApiError, ErrorSchema, error_response, from_http_exception
 from canopy_kit.web.health import health_blueprint
 from canopy_kit.web.idempotency import replay_after_conflict
@@ -126,6 +127,7 @@ def create_service_app(runtime: Runtime, *, testing: bool = False) -> Flask:
     api = CanopyApi(app)
     for blueprint in spec.blueprints():
         api.register_blueprint(blueprint)
+    api.register_blueprint(access_log_blueprint())
     app.register_blueprint(health_blueprint())
     app.add_url_rule("/metrics", "metrics", _metrics_view)
     _register_error_handlers(app)

@@ -8,6 +8,7 @@ from canopy_kit.auth.flask import authenticated, current_principal
 from canopy_kit.web.errors import ApiError
 from canopy_kit.web.idempotency import idempotent
 from canopy_kit.web.pagination import page_schema, paginate
+from canopy_kit.web.access_log import record_read
 from canopy_kit.web.request_uow import current_uow
 from observation import handlers, queries
 from observation.access import Access, access
@@ -31,9 +32,17 @@ def _readable(record_id: str, caller: Access | None = None):
     return record
 
 
+def _log_reads(rows) -> None:
+    """The observee sees who else opened their records (the observer made them: not logged)."""
+    me = current_principal().person_id
+    record_read("observation.record", [(row["id"], row["observee_id"]) for row in rows
+                                       if me not in (row["observer_id"], row["observee_id"])])
+
+
 def _detail(record_id: str):
     caller = access()
     record = _readable(record_id, caller)
+    _log_reads([record._mapping])
     private = caller.me in (record.observer_id, record.observee_id)
     return tagged(queries.record_detail(current_uow().session, record, include_private=private), record.row_version)
 
@@ -50,7 +59,9 @@ def blueprint() -> Blueprint:
         """Records the caller may see: their own (as observee, from every school), those they made,
         those shared with them, and reportable records in their windows as a school leader or line manager."""
         query = queries.visible_records(access(), current_principal().trust_id, args)
-        return paginate(current_uow().session, query, args, scalars=False)
+        page = paginate(current_uow().session, query, args, scalars=False)
+        _log_reads(page["items"])
+        return page
 
     @blp.route("", methods=["POST"])
     @authenticated(blp)

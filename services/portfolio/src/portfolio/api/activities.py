@@ -11,6 +11,7 @@ from canopy_kit.auth.flask import authenticated, current_principal
 from canopy_kit.web.errors import ApiError
 from canopy_kit.web.idempotency import idempotent
 from canopy_kit.web.pagination import page_schema, paginate
+from canopy_kit.web.access_log import record_read
 from canopy_kit.web.request_uow import current_uow
 from portfolio import access
 from portfolio.api.schemas import (
@@ -58,7 +59,9 @@ def blueprint() -> Blueprint:
         condition = access.readable(person_id, activities.c.starts_on)
         query = (select(activities).where(activities.c.person_id == person_id, condition)
                  .order_by(activities.c.starts_on.desc(), activities.c.id))
-        return paginate(current_uow().session, query, args, scalars=False)
+        page = paginate(current_uow().session, query, args, scalars=False)
+        record_read("portfolio.activity", [(a["id"], person_id) for a in page["items"]])
+        return page
 
     @blp.route("/people/<person_id>/activities", methods=["POST"])
     @authenticated(blp)
@@ -84,6 +87,7 @@ def blueprint() -> Blueprint:
         row = get_row(current_uow().session, activities, activity_id, current_principal().trust_id, "activity")
         if not access.may_read_record(row.person_id, row.starts_on):
             raise ApiError(403, "you may not see this record")
+        record_read("portfolio.activity", [(row.id, row.person_id)])
         return row._mapping
 
     @blp.route("/activities/<activity_id>", methods=["PATCH"])

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from canopy_kit.auth.flask import authenticated, current_principal
 from canopy_kit.web.errors import ApiError
 from canopy_kit.web.pagination import PageArgs, page_schema, paginate
+from canopy_kit.web.access_log import record_read
 from canopy_kit.web.request_uow import current_uow
 from portfolio import access, storage
 from portfolio.api.schemas import Codes, CreatedSchema, Id, JsonList
@@ -96,7 +97,9 @@ def blueprint() -> Blueprint:
         condition = access.readable(person_id, evidence.c.added_on)
         query = select(evidence).where(evidence.c.person_id == person_id, condition).order_by(
             evidence.c.added_on.desc(), evidence.c.id)
-        return paginate(current_uow().session, query, args, scalars=False)
+        page = paginate(current_uow().session, query, args, scalars=False)
+        record_read("portfolio.evidence", [(e["id"], person_id) for e in page["items"]])
+        return page
 
     @blp.route("/evidence/<evidence_id>/content", methods=["GET"])
     @authenticated(blp)
@@ -109,6 +112,7 @@ def blueprint() -> Blueprint:
             raise ApiError(403, "you may not see this evidence")
         if row.kind != "file":
             raise ApiError(404, "this evidence is a link, not a file")
+        record_read("portfolio.evidence", [(row.id, row.person_id)])
         data = storage.evidence_store(_settings()).get(row.storage_key)
         return Response(data, mimetype=row.content_type, headers={
             "Content-Disposition": f'attachment; filename="{json.dumps(row.filename)[1:-1]}"'})
