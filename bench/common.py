@@ -62,3 +62,152 @@ def write_section(title: str, body: str) -> None:
     kept = [run] + previous[:HISTORY_KEPT - 1]
     PERFORMANCE_DOC.write_text(before + heading + intro.rstrip("\n") + "\n\n" + "\n".join(kept).rstrip() + "\n\n"
                                + after.lstrip("\n"))
+
+
+RABBITMQ_URL = "amqp://guest:guest@127.0.0.1:5672//"
+
+
+def median(values) -> float:
+    return statistics.median(values)
+
+
+def percentile(values, fraction: float) -> float:
+    """The nearest-rank percentile: the smallest value at least ``fraction`` of the values reach."""
+    import math
+
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
+
+
+class BusNames:
+    """An exchange and a queue prefix of this run's own, so a benchmark never touches real traffic."""
+
+    def __init__(self):
+        unique = uuid.uuid4().hex[:8]
+        self.exchange = f"canopy.bench.{unique}"
+        self.queue_prefix = f"bench.{unique}."
+
+
+@contextmanager
+def bus_names() -> Iterator[BusNames]:
+    """Unique bus names, and every queue and exchange under them deleted afterwards."""
+    from kombu import Connection
+
+    names = BusNames()
+    try:
+        yield names
+    finally:
+        with Connection(RABBITMQ_URL) as conn:
+            channel = conn.channel()
+            for queue in _queues_named(names.queue_prefix):
+                channel.queue_delete(queue)
+            for exchange in (names.exchange, names.exchange + ".dlx"):
+                channel.exchange_delete(exchange)
+
+
+def _queues_named(prefix: str) -> list[str]:
+    """Queues a benchmark may have declared: its own raw queues and a consumer's three."""
+    return [f"{prefix}{name}" for name in ("raw", "probe.events", "probe.events.retry", "probe.events.dead")]
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of one process, from /proc (Linux)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def child_pids(pid: int) -> list[int]:
+    """Every descendant of a process, from /proc (Linux)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        children = (task / "children").read_text().split()
+        for child in map(int, children):
+            found += [child] + child_pids(child)
+    return found
+
+
+def wait_for_http(url: str, timeout: float = 30.0) -> None:
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{url} did not answer in {timeout}s") from None
+        time.sleep(0.2)
+
+
+def met(is_met: bool) -> str:
+    return "yes" if is_met else "NO"
+
+
+def markdown_table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def versions() -> str:
+    """The versions the figures depend on, read from the servers and the installed packages."""
+    from importlib.metadata import version
+
+    from kombu import Connection
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(POSTGRES_ADMIN_URL)
+    try:
+        with engine.connect() as conn:
+            postgres = conn.execute(text("SHOW server_version")).scalar_one().split()[0]
+    finally:
+        engine.dispose()
+    with Connection(RABBITMQ_URL) as conn:
+        conn.ensure_connection(max_retries=1)
+        rabbitmq = conn.connection.server_properties.get("version", "?")
+    rabbitmq = rabbitmq.decode() if isinstance(rabbitmq, bytes) else rabbitmq
+    packages = ", ".join(f"{name} {version(name)}" for name in ("SQLAlchemy", "kombu", "Flask", "gunicorn"))
+    return f"PostgreSQL {postgres}, RabbitMQ {rabbitmq}, {packages}"
+
+
+def stop_process(process, timeout: float = 30.0) -> None:
+    """SIGTERM (a clean stop for gunicorn and the kit's processes), then kill if it hangs."""
+    import signal
+    import subprocess
+
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def benchmark_arguments(doc: str):
+    """The options every benchmark has; each adds its own sizes."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="tiny sizes, once (a smoke run)")
+    parser.add_argument("--no-write", action="store_true", help="print only; leave docs/performance.md alone")
+    return parser
+
+
+def publish(title: str, text: str, *, write: bool) -> None:
+    """Print a benchmark's table and, unless told not to, record it in docs/performance.md."""
+    print(f"\n## {title}\n\n{text}", flush=True)
+    if write:
+        write_section(title, text)

@@ -5,11 +5,10 @@ re-applying it (the no-op every re-run must be), each the median of several runs
 database, against a baseline measured in the same run: bare Core ``executemany`` of the same
 people and employments (no checks, no events). Target: well under a minute for 10,000 rows.
 
-    python -m bench.import_staff [--rows 10000] [--repeats 3] [--no-write]
+    python -m bench.import_staff [--rows 10000] [--repeats 3] [--quick] [--no-write] [--sqlite-only]
 """
 from __future__ import annotations
 
-import argparse
 import csv
 import io
 import tempfile
@@ -19,7 +18,7 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
-from bench.common import median_seconds, postgres_database, write_section
+from bench.common import benchmark_arguments, median_seconds, postgres_database, publish
 from canopy_kit.service import Runtime
 from canopy_kit.testing import make_settings, prepare_database
 from identity import handlers
@@ -27,6 +26,7 @@ from identity.db import employments, people
 from identity.importer import COLUMNS, run_import
 from identity.service import SERVICE
 
+TITLE = "Bulk staff import (identity)"
 TARGET_SECONDS = 60
 
 
@@ -129,20 +129,16 @@ def report(results: dict, rows: int, repeats: int) -> str:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = benchmark_arguments(__doc__)
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--no-write", action="store_true", help="print only; leave docs/performance.md alone")
     parser.add_argument("--sqlite-only", action="store_true")
     args = parser.parse_args(argv)
+    rows, repeats = (30, 1) if args.quick else (args.rows, args.repeats)
     backends = {"SQLite": sqlite_database()}
     if not args.sqlite_only:
         backends["PostgreSQL"] = postgres_database
-    results = measure(backends, args.rows, args.repeats)
-    text = report(results, args.rows, args.repeats)
-    print(text)
-    if not args.no_write:
-        write_section("Bulk staff import (identity)", text)
+    publish(TITLE, report(measure(backends, rows, repeats), rows, repeats), write=not args.no_write)
     return 0
 
 

@@ -65,3 +65,18 @@ def test_envelope_round_trip_and_validation():
         Envelope.from_json(b"\xff not json")
     with pytest.raises(EnvelopeError):
         new_envelope(event_type="Bad Type", version=1, producer="x", trust_id=uuid.uuid4(), payload={})
+
+
+def test_the_hand_check_agrees_with_the_envelope_schema():
+    """Received envelopes are checked by hand for speed; the schema documents them: both must
+    accept and refuse the same things."""
+    from canopy_contracts.envelope import EnvelopeSchema, envelope_problems
+
+    good = json.loads(new_envelope(event_type="identity.trust.created", version=1, producer="identity",
+                                   trust_id=uuid.uuid4(), payload={}).to_json())
+    cases = [good, {**good, "event_id": "nope"}, {**good, "version": 0}, {**good, "version": True},
+             {**good, "occurred_at": "2025-01-01T00:00:00"}, {**good, "school_id": None}, {**good, "extra": 1},
+             {k: v for k, v in good.items() if k != "payload"}, {**good, "producer": ""},
+             {**good, "event_type": "Identity.Trust"}, {**good, "causation_id": None}, {**good, "payload": []}]
+    for case in cases:
+        assert set(envelope_problems(case)) == set(EnvelopeSchema().validate(case)), case

@@ -9,7 +9,7 @@ from dataclasses import fields as fields_of
 from datetime import datetime, timezone
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from marshmallow import RAISE, Schema, fields, validate
 
 # <service>.<aggregate>.<event>, lower snake case: also the RabbitMQ routing key.
 EVENT_TYPE_PATTERN = r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$"
@@ -72,10 +72,9 @@ class Envelope:
         """Validate a received message body and return the envelope, or raise EnvelopeError."""
         if not isinstance(data, dict):
             raise EnvelopeError({"_schema": ["an event must be a JSON object"]})
-        try:
-            _SCHEMA.load(data)
-        except ValidationError as exc:
-            raise EnvelopeError(exc.messages_dict) from exc
+        errors = envelope_problems(data)
+        if errors:
+            raise EnvelopeError(errors)
         return cls(**{name: data[name] for name in _FIELDS})
 
     @classmethod
@@ -92,6 +91,53 @@ class Envelope:
 
 
 _FIELDS = tuple(f.name for f in fields_of(Envelope))
+
+
+def _is_uuid(value: Any) -> bool:
+    try:
+        uuid.UUID(value)
+    except (TypeError, ValueError, AttributeError):
+        return False
+    return True
+
+
+def _is_aware_time(value: Any) -> bool:
+    try:
+        return datetime.fromisoformat(value).tzinfo is not None
+    except (TypeError, ValueError):
+        return False
+
+
+def _short_text(limit: int, *, optional: bool = False):
+    return lambda v: (optional and v is None) or (isinstance(v, str) and 0 < len(v) <= limit)
+
+
+# What ``EnvelopeSchema`` says, checked by hand: every consumed event goes through this, and the
+# schema's load cost a quarter of a millisecond per event (EnvelopeSchema stays the documentation,
+# and a test keeps the two in agreement).
+_CHECKS = {
+    "event_id": (_is_uuid, "Not a valid UUID."),
+    "event_type": (lambda v: isinstance(v, str) and _EVENT_TYPE.match(v) is not None, "String does not match expected pattern."),
+    "version": (lambda v: type(v) is int and v >= 1, "Must be a whole number from 1."),
+    "occurred_at": (_is_aware_time, "Not a valid aware datetime."),
+    "producer": (_short_text(64), "Length must be between 1 and 64."),
+    "trust_id": (_is_uuid, "Not a valid UUID."),
+    "school_id": (lambda v: v is None or _is_uuid(v), "Not a valid UUID."),
+    "actor_id": (lambda v: v is None or _is_uuid(v), "Not a valid UUID."),
+    "correlation_id": (_short_text(128), "Length must be between 1 and 128."),
+    "causation_id": (_short_text(128, optional=True), "Length must be at most 128."),
+    "payload": (lambda v: isinstance(v, dict), "Not a valid mapping type."),
+}
+
+
+def envelope_problems(data: dict) -> dict[str, list[str]]:
+    errors = {name: ["Unknown field."] for name in data if name not in _CHECKS}
+    for name, (valid, reason) in _CHECKS.items():
+        if name not in data:
+            errors[name] = ["Missing data for required field."]
+        elif not valid(data[name]):
+            errors[name] = [reason]
+    return errors
 
 
 def _text(value: Any) -> str | None:

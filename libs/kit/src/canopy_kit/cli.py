@@ -1,9 +1,12 @@
 """``canopy``: one command line for every service and for the embedded platform.
 
     canopy up [--port 8000] [--no-demo]       the whole platform on the embedded default
+    canopy up-prod [--port 8080]               the production topology on this machine (nginx,
+                                               PostgreSQL, RabbitMQ; see canopy_kit.production)
+    canopy gateway-config | rabbitmq-definitions   production config for the installed services
     canopy migrate | demo                      every installed service
     canopy gateway [--port 8000]               every service's API behind /api/<service>/
-    canopy <service> api [--port N]            one service's API under gunicorn
+    canopy <service> api [--port N] [--config deploy/gunicorn.conf.py]   one service's API under gunicorn
     canopy <service> relay | consumer | worker
     canopy <service> migrate | demo | openapi
     canopy <service> dead-letters list | show EVENT_ID | redrive [EVENT_ID ...]
@@ -16,6 +19,7 @@ import json
 import sys
 
 from canopy_kit.logs import configure_logging
+from canopy_kit.production.commands import add_commands as add_production_commands
 from canopy_kit.service import Runtime, discover_services
 from canopy_kit.settings import Settings
 
@@ -30,13 +34,28 @@ def _print(data) -> None:
     print(json.dumps(data, indent=2, default=str))
 
 
+API_DEFAULTS = {"port": 8001, "workers": 2, "threads": 4}
+
+
+def _api_options(args) -> dict:
+    """gunicorn options from ``canopy <service> api``: what was given; without a config file the
+    defaults fill the rest, with one the file does."""
+    given = {"port": args.port, "workers": args.workers, "threads": args.threads}
+    if args.config is None:
+        given = {name: API_DEFAULTS[name] if value is None else value for name, value in given.items()}
+    port = given.pop("port")
+    return {**given, "bind": None if port is None else f"0.0.0.0:{port}"}
+
+
 def _service_parser(subparsers, name: str, spec) -> None:
     parser = subparsers.add_parser(name, help=spec.title)
     commands = parser.add_subparsers(dest="command", required=True)
     api = commands.add_parser("api", help="serve the HTTP API under gunicorn")
-    api.add_argument("--port", type=int, default=8001)
-    api.add_argument("--workers", type=int, default=2)
-    api.add_argument("--threads", type=int, default=4)
+    api.add_argument("--port", type=int, help=f"default {API_DEFAULTS['port']}, or the config file's bind")
+    api.add_argument("--workers", type=int, help=f"default {API_DEFAULTS['workers']}, or the config file's")
+    api.add_argument("--threads", type=int, help=f"default {API_DEFAULTS['threads']}, or the config file's")
+    api.add_argument("--config", help="a gunicorn config file, e.g. deploy/gunicorn.conf.py; "
+                                      "--port, --workers and --threads override it")
     for kind in ("relay", "consumer", "worker"):
         commands.add_parser(kind, help=f"run the {kind}")
     commands.add_parser("migrate", help="apply database migrations")
@@ -63,8 +82,8 @@ def _run_service_command(args, name: str, spec) -> int:
         from canopy_kit.web.app import create_service_app
 
         runtime.dispose()
-        serve_wsgi(lambda: create_service_app(_runtime(name, spec)), bind=f"0.0.0.0:{args.port}",
-                   workers=args.workers, threads=args.threads)
+        serve_wsgi(lambda: create_service_app(_runtime(name, spec)), config_file=args.config,
+                   **_api_options(args))
     elif command in ("relay", "consumer", "worker"):
         from canopy_kit.processes import run_process
 
@@ -112,9 +131,13 @@ def main(argv: list[str] | None = None) -> int:
     gateway.add_argument("--threads", type=int, default=8)
     subparsers.add_parser("migrate", help="migrate every service's database")
     subparsers.add_parser("demo", help="load every service's demo data")
+    add_production_commands(subparsers)
     for name, spec in services.items():
         _service_parser(subparsers, name, spec)
     args = parser.parse_args(argv)
+
+    if getattr(args, "production_command", None) is not None:
+        return args.production_command(args, services)
 
     if args.target == "up":
         from canopy_kit.embedded import run_embedded

@@ -84,9 +84,10 @@ def run_process(kind: str, runtime: Runtime) -> None:
         runtime.dispose()
 
 
-def _multiprocess_metrics_hooks() -> dict:
+def _multiprocess_metrics_hooks(own_hooks: dict) -> dict:
     """Gunicorn hooks for prometheus-client's multiprocess mode: every worker writes its samples
-    to files in one folder, ``/metrics`` merges them, and a dead worker's gauges are dropped."""
+    to files in one folder, ``/metrics`` merges them, and a dead worker's gauges are dropped.
+    A config file's own ``post_fork``/``child_exit`` still run, after the kit's."""
     folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
     if folder:
         for stale in Path(folder).glob("*.db"):  # counts from an earlier run would be added in
@@ -96,31 +97,60 @@ def _multiprocess_metrics_hooks() -> dict:
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
     Path(folder).mkdir(parents=True, exist_ok=True)
 
-    def post_fork(_server, _worker):
+    def post_fork(server, worker):
         from prometheus_client import values
 
         values.ValueClass = values.MultiProcessValue()
+        if own_hooks.get("post_fork"):
+            own_hooks["post_fork"](server, worker)
 
-    def child_exit(_server, worker):
+    def child_exit(server, worker):
         from prometheus_client import multiprocess
 
         multiprocess.mark_process_dead(worker.pid)
+        if own_hooks.get("child_exit"):
+            own_hooks["child_exit"](server, worker)
 
     return {"post_fork": post_fork, "child_exit": child_exit}
 
 
-def serve_wsgi(app_factory: Callable[[], object], *, bind: str, workers: int = 1, threads: int = 8,
+def gunicorn_file_settings(path: str | Path) -> dict:
+    """The gunicorn settings a config file defines, read as gunicorn reads one (a Python file
+    whose module-level names that are gunicorn settings count; anything else is ignored)."""
+    import runpy
+
+    from gunicorn.config import Config
+
+    known = Config().settings
+    namespace = runpy.run_path(str(path))
+    return {name: value for name, value in namespace.items() if name in known}
+
+
+DEFAULT_WSGI_OPTIONS = {"bind": "127.0.0.1:8000", "workers": 1, "threads": 8, "worker_class": "gthread",
+                        "graceful_timeout": 20, "timeout": 60, "accesslog": None}
+
+
+def serve_wsgi(app_factory: Callable[[], object], *, bind: str | None = None, workers: int | None = None,
+               threads: int | None = None, config_file: str | Path | None = None,
                extra: dict | None = None) -> None:
     """Serve a WSGI app under gunicorn from Python; the app is built in each worker, after the fork,
-    so no engine or connection is shared between processes."""
+    so no engine or connection is shared between processes.
+
+    Settings, later winning: the kit's defaults, then ``config_file`` (e.g.
+    ``deploy/gunicorn.conf.py``), then the arguments given here, then ``extra``."""
     from gunicorn.app.base import BaseApplication
 
-    hooks = _multiprocess_metrics_hooks()
+    options = dict(DEFAULT_WSGI_OPTIONS)
+    if config_file is not None:
+        options.update(gunicorn_file_settings(config_file))
+    given = {"bind": bind, "workers": workers, "threads": threads}
+    options.update({name: value for name, value in given.items() if value is not None})
+    options.update(extra or {})
+    own_hooks = {name: options.get(name) for name in ("post_fork", "child_exit")}
+    options.update(_multiprocess_metrics_hooks(own_hooks))
 
     class Server(BaseApplication):
         def load_config(self):
-            options = {"bind": bind, "workers": workers, "threads": threads, "worker_class": "gthread",
-                       "graceful_timeout": 20, "timeout": 60, "accesslog": None, **hooks, **(extra or {})}
             for key, value in options.items():
                 self.cfg.set(key, value)
 

@@ -36,8 +36,8 @@ class Settings:
     # Consumer: how often a failing handler is retried, and how long to wait between tries.
     consumer_max_attempts: int = 5
     consumer_retry_delay_ms: int = 5000
-    consumer_batch_size: int = 50
-    consumer_prefetch: int = 100
+    consumer_batch_size: int = 100
+    consumer_prefetch: int = 200
     # Relay: rows per publish batch, and the slow safety poll behind the NOTIFY wake-up.
     relay_batch_size: int = 500
     relay_poll_seconds: float = 1.0

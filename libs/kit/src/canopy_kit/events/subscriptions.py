@@ -32,6 +32,7 @@ class ReceivedEvent:
 
 
 Handler = Callable[["UnitOfWork", ReceivedEvent], None]
+BatchHandler = Callable[["UnitOfWork", list[ReceivedEvent]], None]
 
 
 class Subscriptions:
@@ -43,7 +44,8 @@ class Subscriptions:
     """
 
     def __init__(self) -> None:
-        self._handlers: dict[str, list[Handler]] = {}
+        self._handlers: dict[str, list[Handler | BatchHandler]] = {}
+        self._batched: set[int] = set()  # ids of the handlers that take a list of events
 
     def on(self, event_type: str) -> Callable[[Handler], Handler]:
         """Register a handler; several handlers of one event run in registration order, in one
@@ -55,18 +57,35 @@ class Subscriptions:
 
         return register
 
-    def handler_for(self, event_type: str) -> Handler | None:
+    def on_many(self, event_type: str) -> Callable[[BatchHandler], BatchHandler]:
+        """Register a handler that takes consecutive events of one type together, so that a read
+        model can write them in one statement (the consumer's throughput is its statements)."""
+
+        def register(handler: BatchHandler) -> BatchHandler:
+            self._handlers.setdefault(event_type, []).append(handler)
+            self._batched.add(id(handler))
+            return handler
+
+        return register
+
+    def batch_handler_for(self, event_type: str) -> BatchHandler | None:
         handlers = self._handlers.get(event_type)
         if not handlers:
             return None
-        if len(handlers) == 1:
-            return handlers[0]
 
-        def run_all(uow, event):
+        def run_all(uow, events: list[ReceivedEvent]) -> None:
             for handler in handlers:
-                handler(uow, event)
+                if id(handler) in self._batched:
+                    handler(uow, events)
+                else:
+                    for event in events:
+                        handler(uow, event)
 
         return run_all
+
+    def handler_for(self, event_type: str) -> Handler | None:
+        batch = self.batch_handler_for(event_type)
+        return None if batch is None else (lambda uow, event: batch(uow, [event]))
 
     @property
     def routing_keys(self) -> tuple[str, ...]:

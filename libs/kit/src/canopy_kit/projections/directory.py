@@ -51,20 +51,32 @@ def _text(value: Any) -> Any:
     return str(value) if hasattr(value, "hex") else value  # UUIDs as strings, like identity's ids
 
 
-def upsert_if_newer(session: Session, table: Table, key: str, values: dict[str, Any]) -> None:
-    """Insert, or update only if this event is at least as new as what wrote the row."""
+def upsert_if_newer(session: Session, table: Table, key: str, values: dict[str, Any] | list[dict[str, Any]]) -> None:
+    """Insert, or update only if this event is at least as new as what wrote the row. Given a
+    list, one statement writes them all (each key at most once: see ``_newest_per_key``)."""
+    rows = values if isinstance(values, list) else [values]
     dialect = session.get_bind().dialect.name
-    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table).values(**values)
-    changes = {name: statement.excluded[name] for name in values if name != key}
+    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    changes = {name: statement.excluded[name] for name in rows[0] if name != key}
     session.execute(statement.on_conflict_do_update(
-        index_elements=[table.c[key]], set_=changes, where=table.c.updated_at <= statement.excluded.updated_at))
+        index_elements=[table.c[key]], set_=changes, where=table.c.updated_at <= statement.excluded.updated_at),
+        rows)
+
+
+def _newest_per_key(rows: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
+    # One statement may not update a row twice; the newest event for a key is the one that counts.
+    newest: dict[Any, dict[str, Any]] = {}
+    for row in rows:
+        if row[key] not in newest or newest[row[key]]["updated_at"] <= row["updated_at"]:
+            newest[row[key]] = row
+    return list(newest.values())
 
 
 def _upsert_handler(table: Table, key: str, fields: tuple[str, ...]):
-    def handle(uow, event: ReceivedEvent) -> None:
-        values = {name: _text(event.data[name]) for name in (key, *fields)}
-        values.update(trust_id=event.trust_id, updated_at=datetime.fromisoformat(event.envelope.occurred_at))
-        upsert_if_newer(uow.session, table, key, values)
+    def handle(uow, events: list[ReceivedEvent]) -> None:
+        rows = [{**{name: _text(event.data[name]) for name in (key, *fields)}, "trust_id": event.trust_id,
+                 "updated_at": datetime.fromisoformat(event.envelope.occurred_at)} for event in events]
+        upsert_if_newer(uow.session, table, key, _newest_per_key(rows, key))
 
     return handle
 
@@ -79,7 +91,7 @@ def _group_handler(uow, event: ReceivedEvent) -> None:
 
 def subscribe_directory(subscriptions: Subscriptions) -> Subscriptions:
     for event_type, (table, key, fields) in _UPSERTS.items():
-        subscriptions.on(event_type)(_upsert_handler(table, key, fields))
+        subscriptions.on_many(event_type)(_upsert_handler(table, key, fields))
     subscriptions.on("identity.group.created")(_group_handler)
     subscriptions.on("identity.group.updated")(_group_handler)
     return subscriptions

@@ -37,12 +37,13 @@ TRUST_ID = "0b5c3a52-6f1e-4a43-9d1c-2f5e8c1f0a01"
 def subscriptions() -> Subscriptions:
     subs = Subscriptions()
 
-    @subs.on("identity.person.registered")
-    def person_registered(uow, event):
-        if event.data["given_name"] == "Fail":
+    @subs.on_many("identity.person.registered")
+    def people_registered(uow, events):
+        if any(event.data["given_name"] == "Fail" for event in events):
             raise RuntimeError("this handler always fails for Fail")
-        uow.session.execute(effects.insert().values(
-            event_id=event.event_id, person_id=str(event.data["person_id"]), given_name=event.data["given_name"]))
+        uow.session.execute(effects.insert(), [
+            {"event_id": e.event_id, "person_id": str(e.data["person_id"]), "given_name": e.data["given_name"]}
+            for e in events])
 
     return subs
 

@@ -69,7 +69,7 @@ def blueprint() -> Blueprint:
         """Add evidence to one's own portfolio: a link (JSON) or a file (multipart form)."""
         access.require_owner(person_id)
         limit = storage.max_bytes(_settings())
-        request.max_content_length = limit + 64 * 1024  # the form's other fields and boundaries
+        request.max_content_length = limit + storage.FORM_ALLOWANCE
         upload = request.files.get("file")
         try:
             if upload is None:
