@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask import g
 from sqlalchemy import and_, or_, true
 
 from canopy_kit.auth.flask import current_principal
@@ -21,7 +22,10 @@ PROGRAMME_RUNNERS = frozenset({"trust_admin", "trust_leader", "cpd_lead"})  # at
 
 
 def permissions() -> Permissions:
-    return Permissions(current_principal(), ProjectedDirectory(current_uow().session))
+    """The caller's permissions, one per request (it remembers what it looked up)."""
+    if "portfolio_permissions" not in g:
+        g.portfolio_permissions = Permissions(current_principal(), ProjectedDirectory(current_uow().session))
+    return g.portfolio_permissions
 
 
 def require_owner(person_id: str) -> None:

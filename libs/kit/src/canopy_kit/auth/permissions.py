@@ -87,6 +87,7 @@ class Permissions:
         self.principal = principal
         self.directory = directory
         self.today = today or date.today()
+        self._trusts: dict[str, str | None] = {}
 
     def _rule(self, action: str) -> Rule:
         try:
@@ -110,7 +111,10 @@ class Permissions:
                    for g in self.principal.grants)
 
     def in_trust(self, person_id: str) -> bool:
-        return self.directory.trust_of(person_id) == self.principal.trust_id
+        # Asked several times per request (each check starts with tenancy): remember the answer.
+        if person_id not in self._trusts:
+            self._trusts[person_id] = self.directory.trust_of(person_id)
+        return self._trusts[person_id] == self.principal.trust_id
 
     def schools_for(self, action: str) -> set[str] | None:
         """Schools whose staff the caller may act on; None means every school of the trust."""

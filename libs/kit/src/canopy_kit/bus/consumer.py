@@ -30,6 +30,7 @@ ATTEMPTS_HEADER = "x-canopy-attempts"
 ERROR_HEADER = "x-canopy-error"
 MAX_BACKOFF_SECONDS = 30.0
 BATCH_WAIT_SECONDS = 0.005  # how long to wait for more messages before handling a partial batch
+BATCH_MAX_WAIT_SECONDS = 0.01  # the longest the first message of a batch waits for others
 
 
 class EventConsumer:
@@ -91,14 +92,19 @@ class EventConsumer:
                     connection.heartbeat_check()
 
     def _fill_buffer(self, connection: Connection) -> bool:
-        """Drain until a batch is full or nothing more arrives for a moment; True if idle."""
-        timeout = 0.25
+        """Drain until a batch is full, nothing more arrives for a moment, or the first message
+        of the batch has waited ``BATCH_MAX_WAIT_SECONDS`` (a steady trickle must not hold a
+        batch open); True if idle."""
+        timeout, deadline = 0.25, None
         while len(self._buffer) < self.settings.consumer_batch_size:
             try:
                 connection.drain_events(timeout=timeout)
             except (socket.timeout, TimeoutError):
                 return not self._buffer
-            timeout = BATCH_WAIT_SECONDS
+            deadline = deadline or time.monotonic() + BATCH_MAX_WAIT_SECONDS
+            timeout = min(BATCH_WAIT_SECONDS, deadline - time.monotonic())
+            if timeout <= 0:
+                break
         return False
 
     # -- handling ---------------------------------------------------------------------------
