@@ -6,6 +6,7 @@ from datetime import date
 from flask_smorest import Blueprint
 
 from canopy_kit.auth.flask import authenticated, current_principal
+from canopy_kit.web.docs import error_responses
 from canopy_kit.web.errors import ApiError
 from canopy_kit.web.pagination import PageArgs, page_schema, paginate
 from canopy_kit.web.request_uow import current_uow
@@ -30,12 +31,7 @@ def _require_grant_permission(role: str, scope_type: str, scope_id: str) -> None
 
 def blueprint() -> Blueprint:
     blp = Blueprint("roles", __name__, url_prefix="/v1", description="Roles and line management")
-    errors = [(403, "FORBIDDEN"), (404, "NOT_FOUND"), (409, "CONFLICT")]
-
-    def documented(view):
-        for status, name in errors:
-            view = blp.alt_response(status, response=name)(view)
-        return view
+    documented = error_responses(blp, 403, 404, 409)
 
     @blp.route("/role-grants", methods=["POST"])
     @authenticated(blp)

@@ -10,6 +10,7 @@ from sqlalchemy import or_, select
 
 from canopy_contracts.events.identity import STAFF_CATEGORIES
 from canopy_kit.auth.flask import authenticated, current_principal
+from canopy_kit.web.docs import error_responses
 from canopy_kit.web.errors import ApiError
 from canopy_kit.web.request_uow import current_uow
 from identity import handlers
@@ -42,12 +43,7 @@ def _current_schools(person_id: str, on: date) -> set[str]:
 
 def blueprint() -> Blueprint:
     blp = Blueprint("staffing", __name__, url_prefix="/v1", description="Employments, transfers and leavers")
-    errors = [(403, "FORBIDDEN"), (404, "NOT_FOUND"), (409, "CONFLICT")]
-
-    def documented(view):
-        for status, name in errors:
-            view = blp.alt_response(status, response=name)(view)
-        return view
+    documented = error_responses(blp, 403, 404, 409)
 
     @blp.route("/people/<person_id>/employments", methods=["POST"])
     @authenticated(blp)

@@ -8,6 +8,7 @@ from marshmallow import fields, validate
 from sqlalchemy import select
 
 from canopy_kit.auth.flask import authenticated, current_principal
+from canopy_kit.web.docs import error_responses
 from canopy_kit.web.errors import ApiError
 from canopy_kit.web.idempotency import idempotent
 from canopy_kit.web.pagination import page_schema, paginate
@@ -41,12 +42,7 @@ def _require_may_assign(person_ids: list[str]) -> None:
 
 def blueprint() -> Blueprint:
     blp = Blueprint("activities", __name__, url_prefix="/v1", description="CPD activities")
-    forbidden = [(403, "FORBIDDEN"), (404, "NOT_FOUND")]
-
-    def documented(view):
-        for status, name in forbidden:
-            view = blp.alt_response(status, response=name)(view)
-        return view
+    documented = error_responses(blp, 403, 404)
 
     @blp.route("/people/<person_id>/activities", methods=["GET"])
     @authenticated(blp)
