@@ -21,6 +21,7 @@ from portfolio.db import activities, cpd_requests, evaluations
 from portfolio.handlers.activities import activity_payload, activity_rows
 from portfolio.handlers.common import new_id, now
 from portfolio.handlers.programme import publish_course
+from portfolio.handlers.requests import approved_activity_fields
 
 YEAR_START, YEAR_END = date(2024, 9, 2), date(2025, 7, 18)
 TITLES = {
@@ -93,11 +94,8 @@ def load_demo(runtime: Runtime) -> dict:
         requests = _requests(rng, trust_id, employment_rows)
         for request in requests:  # an approved request is an activity in the portfolio
             if request["status"] == "approved":
-                fields = {k: request[k] for k in ("title", "activity_type", "provider", "starts_on", "ends_on",
-                                                  "hours", "cost", "cover_needed", "school_id")}
-                fields.update(delivery="external", linked_standards=[], linked_objectives=[], reflection=None)
                 row, evals = activity_rows(session, trust_id=trust_id, person_id=request["person_id"],
-                                           fields=fields, source="request")
+                                           fields=approved_activity_fields(request), source="request")
                 request["activity_id"] = row["id"]
                 activity_rows_all.append(row)
                 evaluation_rows.extend({**e, "submitted_at": None, "reaction": None, "learning": None,

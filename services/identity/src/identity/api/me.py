@@ -11,6 +11,7 @@ from canopy_kit.auth.flask import authenticated, current_principal
 from canopy_kit.web.errors import ApiError
 from canopy_kit.web.request_uow import current_uow
 from identity import handlers
+from identity.api.schemas import EmploymentSchema
 from identity.db import employments, people, schools, trusts
 
 
@@ -23,17 +24,6 @@ class TokenGrantSchema(Schema):
     role = fields.String(required=True)
     scope = fields.String(required=True)
     id = fields.String(required=True)
-
-
-class CurrentEmploymentSchema(Schema):
-    id = fields.String(required=True)
-    school_id = fields.String(required=True)
-    school_name = fields.String(required=True)
-    job_title = fields.String(required=True)
-    staff_category = fields.String(required=True)
-    fte = fields.Decimal(as_string=True, required=True)
-    starts_on = fields.Date(required=True)
-    ends_on = fields.Date(allow_none=True)
 
 
 class TrustSchema(Schema):
@@ -50,7 +40,7 @@ class MeSchema(Schema):
     email = fields.String(required=True)
     status = fields.String(required=True)
     trust = fields.Nested(TrustSchema, required=True)
-    employments = fields.List(fields.Nested(CurrentEmploymentSchema), required=True)
+    employments = fields.List(fields.Nested(EmploymentSchema), required=True)
     grants = fields.List(fields.Nested(TokenGrantSchema), required=True)
 
 

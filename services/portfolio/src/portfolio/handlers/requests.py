@@ -17,6 +17,13 @@ from portfolio.handlers.common import check_dates, get_row, new_id, now, school_
 REQUEST_FIELDS = ("title", "activity_type", "provider", "starts_on", "ends_on", "hours", "cost", "cover_needed")
 
 
+def approved_activity_fields(request) -> dict:
+    """What an approved request records in the portfolio (``request``: a row or a dict)."""
+    get = request.get if isinstance(request, dict) else lambda name: getattr(request, name)
+    return {**{k: get(k) for k in REQUEST_FIELDS}, "school_id": get("school_id"), "delivery": "external",
+            "linked_standards": [], "linked_objectives": [], "reflection": None}
+
+
 def submit_request(uow: UnitOfWork, *, trust_id: str, person_id: str, fields: dict) -> str:
     check_dates(fields["starts_on"], fields["ends_on"])
     school_id = school_on(uow.session, person_id, date.today(), fields.get("school_id"))
@@ -53,10 +60,8 @@ def decide(uow: UnitOfWork, *, trust_id: str, decider_id: str, decisions: list[d
             raise ApiError(409, "this request was already decided", errors={"request_id": [row.id]})
         activity_id = None
         if approved:
-            fields = {k: getattr(row, k) for k in REQUEST_FIELDS}
-            fields.update(delivery="external", linked_standards=[], linked_objectives=[], reflection=None,
-                          school_id=row.school_id)
-            [activity_id] = record_activities(uow, trust_id=trust_id, person_ids=[row.person_id], fields=fields,
+            [activity_id] = record_activities(uow, trust_id=trust_id, person_ids=[row.person_id],
+                                              fields=approved_activity_fields(row),
                                               source="request", actor_id=decider_id,
                                               follow_up_weeks=follow_up_weeks)
             uow.session.execute(update(cpd_requests).where(cpd_requests.c.id == row.id)
