@@ -20,11 +20,11 @@ START = "2024-09-01"
 
 
 class Observation:
-    def __init__(self, database_url: str, **options):
+    def __init__(self, database_url: str, **settings_changes):
         self.key = Ed25519PrivateKey.generate()
         spec = dataclasses.replace(SERVICE, key_source=lambda _rt: StaticKeySource({"k": self.key.public_key()}))
         settings = make_settings("observation", database_url=database_url)
-        self.runtime = Runtime(spec, settings.with_overrides(extra={**settings.extra, **options}))
+        self.runtime = Runtime(spec, settings.with_overrides(**settings_changes))
         prepare_database(self.runtime)
         self.client = create_service_app(self.runtime, testing=True).test_client()
         self.inbox = InboxProcessor("observation", self.runtime.uow_factory, self.runtime.subscriptions,
@@ -99,7 +99,7 @@ class SmallTrust:
 
 @pytest.fixture
 def observation(sqlite_url):
-    service = Observation(sqlite_url, MIN_GROUP_SIZE="3")
+    service = Observation(sqlite_url, min_group_size=3)
     yield service
     service.runtime.dispose()
 

@@ -44,6 +44,8 @@ class Settings:
     relay_confirm_timeout_seconds: float = 10.0
     # /health/ready turns 503 when the oldest unpublished outbox row is older than this.
     outbox_stuck_seconds: float = 120.0
+    # Reports and aggregate views blank any figure about fewer people than this.
+    min_group_size: int = 5
     log_level: str = "INFO"
     log_json: bool = True
     metrics_port: int | None = None
@@ -97,6 +99,7 @@ class Settings:
             relay_poll_seconds=get_float("RELAY_POLL_SECONDS", cls.relay_poll_seconds),
             relay_confirm_timeout_seconds=get_float("RELAY_CONFIRM_TIMEOUT_SECONDS", cls.relay_confirm_timeout_seconds),
             outbox_stuck_seconds=get_float("OUTBOX_STUCK_SECONDS", cls.outbox_stuck_seconds),
+            min_group_size=max(1, get_int("MIN_GROUP_SIZE", cls.min_group_size)),
             log_level=(get("LOG_LEVEL", cls.log_level) or "INFO").upper(),
             log_json=(get("LOG_JSON", "1") or "1") not in ("0", "false", "no"),
             metrics_port=int(metrics_port) if metrics_port else None,

@@ -17,16 +17,6 @@ from observation.access import access
 from observation.api.schemas import CoachingPairInSchema, CoachingPairSchema, CoachingQuerySchema, CoachingViewSchema
 from observation.db import coaching_pairs
 
-DEFAULT_MIN_GROUP_SIZE = 5
-
-
-def min_group_size() -> int:
-    raw = current_app.extensions["canopy"].settings.option("MIN_GROUP_SIZE")
-    try:
-        return max(1, int(raw)) if raw else DEFAULT_MIN_GROUP_SIZE
-    except ValueError:
-        return DEFAULT_MIN_GROUP_SIZE
-
 
 def blueprint() -> Blueprint:
     blp = Blueprint("coaching", __name__, url_prefix="/v1/coaching", description="Coaching pairs per principle")
@@ -40,7 +30,7 @@ def blueprint() -> Blueprint:
         """Per principle, for one school or the whole trust: strengths, development and suggested
         pairs (within a school first), from reportable records of the recent window only."""
         access().coaching_scope(args["school_id"])
-        threshold = min_group_size()
+        threshold = current_app.extensions["canopy"].settings.min_group_size
         view = handlers.coaching_view(current_uow(), trust_id=current_principal().trust_id,
                                       school_id=args["school_id"], since=date.today() - timedelta(days=args["days"]),
                                       min_group_size=threshold)
