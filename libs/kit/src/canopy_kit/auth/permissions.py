@@ -77,6 +77,8 @@ MATRIX: dict[str, Rule] = {
     "portfolio.read": Rule("Read a person's CPD portfolio", self_allowed=True,
                            school_roles=frozenset({"headteacher", "cpd_lead"}), line_manager=True),
     "reports.trust": Rule("Read trust-wide aggregate reports", trust_roles=TRUST_WIDE),
+    "reports.school": Rule("Read a school's aggregate reports (small groups suppressed)", trust_roles=TRUST_WIDE,
+                           school_roles=SCHOOL_LEADERS | {"cpd_lead"}),
 }
 
 

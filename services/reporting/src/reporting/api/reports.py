@@ -1,0 +1,92 @@
+"""The standard dashboards: ``GET /v1/reports/<name>`` for a year, one school or one phase, as JSON
+(for charts) or CSV (for governors). Figures about fewer than the trust's minimum group of people
+are blanked, with their complement, before they leave the service."""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from flask import Response, current_app
+from flask_smorest import Blueprint
+
+from canopy_kit.auth.flask import authenticated
+from canopy_kit.web.docs import error_responses
+from canopy_kit.web.request_uow import current_uow
+from reporting import queries
+from reporting.access import report_scope
+from reporting.api import schemas
+from reporting.domain.suppression import suppress
+from reporting.domain.years import label
+from reporting.rollups import ALL_SCHOOLS
+
+
+@dataclass(frozen=True)
+class Report:
+    name: str
+    summary: str
+    query: Callable
+    rows: type
+    dimension: str | None = None  # rows of one school are told apart by this
+    labels: tuple[str, ...] = ()  # what names the dimension value (never blanked)
+
+    @property
+    def figures(self) -> tuple[str, ...]:
+        identity = {"school_id", "school_name", "phase", "suppressed", "people", self.dimension, *self.labels}
+        return tuple(name for name in self.rows._declared_fields if name not in identity)
+
+    def siblings(self, row: dict[str, Any]):
+        # Rows compared across schools: one dimension value; the trust's own row stands apart.
+        return row.get(self.dimension) if self.dimension else None, row["school_id"] == ALL_SCHOOLS
+
+
+REPORTS = (
+    Report("observations", "Observation profile per principle and school (reportable records only)",
+           queries.observation_profile, schemas.ObservationRowSchema, "principle_id", ("code", "title")),
+    Report("cpd", "CPD activities, hours, spend and cover per school", queries.cpd_summary, schemas.CpdRowSchema),
+    Report("cpd-types", "CPD per school and type of activity", queries.cpd_by_type, schemas.CpdTypeRowSchema,
+           "activity_type"),
+    Report("impact", "CPD impact: mean evaluation ratings per school and stage", queries.cpd_impact,
+           schemas.ImpactRowSchema, "stage"),
+    Report("participation", "Staff observed and staff with CPD per school: where support has not reached",
+           queries.participation, schemas.ParticipationRowSchema),
+)
+
+
+def as_csv(report: Report, body: dict[str, Any]) -> Response:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(report.rows._declared_fields), extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(body["rows"])
+    filename = f"{report.name}-{body['year_label']}.csv"
+    return Response(out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _view(report: Report):
+    def view(args):
+        scope = report_scope(args["school_id"], args["phase"])
+        year = args["year"] or queries.current_year()
+        threshold = current_app.extensions["canopy"].settings.min_group_size
+        rows = suppress(report.query(current_uow().session, scope, year), threshold, report.figures, report.siblings)
+        body = {"report": report.name, "year": year, "year_label": label(year), "min_group_size": threshold,
+                "rows": rows}
+        return as_csv(report, body) if args["format"] == "csv" else body
+
+    view.__name__ = report.name.replace("-", "_")
+    view.__doc__ = f"{report.summary}.\n\nTrust leaders see every school and the trust as a whole; school leaders " \
+                   f"and CPD leads their own school. `format=csv` gives the rows as a file."
+    return view
+
+
+def blueprint() -> Blueprint:
+    blp = Blueprint("reports", __name__, url_prefix="/v1/reports", description="Trust and school dashboards")
+    for report in REPORTS:
+        view = _view(report)
+        view = blp.response(200, schemas.report_schema(report.rows))(view)
+        view = error_responses(blp, 403, 404)(view)
+        view = blp.arguments(schemas.ReportQuerySchema, location="query")(view)
+        view = authenticated(blp)(view)
+        blp.route(f"/{report.name}", methods=["GET"], endpoint=view.__name__)(view)
+    return blp

@@ -1,0 +1,41 @@
+"""What reporting consumes: identity's events (the directory: schools, phases, who works where, who
+may read which report), observation's records and frameworks, portfolio's activities and
+evaluations. Every event it receives is also appended to ``event_log`` first, so that the read
+models can be rebuilt from it (``canopy reporting replay``)."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from canopy_kit.events.subscriptions import ReceivedEvent, Subscriptions
+from canopy_kit.projections.directory import subscribe_directory
+from reporting.db import event_log
+from reporting.handlers import cpd, observations
+
+RECORD_EVENTS = ("observation.record.recorded", "observation.record.shared", "observation.record.acknowledged")
+
+
+def read_models() -> Subscriptions:
+    """The handlers that build the read models, without the log (what a replay runs)."""
+    subs = subscribe_directory(Subscriptions())
+    for event_type in RECORD_EVENTS:
+        subs.on_many(event_type)(observations.records_changed)
+    subs.on_many("observation.framework.published")(observations.framework_published)
+    subs.on_many("portfolio.cpd.recorded")(cpd.activities_changed)
+    subs.on_many("portfolio.cpd.updated")(cpd.activities_changed)
+    subs.on_many("portfolio.evaluation.submitted")(cpd.evaluations_submitted)
+    return subs
+
+
+def log_events(uow, events: list[ReceivedEvent]) -> None:
+    now = datetime.now(timezone.utc)
+    uow.session.execute(event_log.insert(), [
+        {"event_id": e.event_id, "event_type": e.event_type, "version": e.envelope.version, "trust_id": e.trust_id,
+         "occurred_at": datetime.fromisoformat(e.envelope.occurred_at), "received_at": now,
+         "envelope": e.envelope.to_json()} for e in events])
+
+
+def subscriptions() -> Subscriptions:
+    subs = read_models()
+    for event_type in subs.routing_keys:
+        subs.on_many(event_type)(log_events)
+    return subs
