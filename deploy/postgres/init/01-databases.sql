@@ -4,3 +4,4 @@
 CREATE DATABASE canopy_identity;
 CREATE DATABASE canopy_observation;
 CREATE DATABASE canopy_portfolio;
+CREATE DATABASE canopy_reporting;
