@@ -8,9 +8,7 @@ from sqlalchemy import func, select
 
 from canopy_kit.db.tables import inbox
 from canopy_kit.projections.directory_tables import dir_employments
-from canopy_kit.service import Runtime
-from canopy_kit.testing import consume_until_idle, declare_queue, make_settings, prepare_database, relay_all
-from canopy_kit.testing.directory import TokenMinter
+from canopy_kit.testing import consume_until_idle, relay_all
 from canopy_kit.web.app import create_service_app
 from identity import handlers, tokens
 from identity.service import SERVICE as IDENTITY
@@ -20,23 +18,9 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def platform(postgres_url, rabbitmq_url, bus_names, unique):
-    from canopy_kit.db.migrations import drop_database, ensure_database
-
-    other_db = postgres_url.rsplit("/", 1)[0] + f"/canopy_test_{unique}_portfolio"
-    ensure_database(other_db)
-    bus_names.queue("portfolio")
-    common = dict(bus_url=rabbitmq_url, exchange=bus_names.exchange, queue_prefix=bus_names.queue_prefix)
-    identity = Runtime(IDENTITY, make_settings("identity", database_url=postgres_url, **common))
-    minter = TokenMinter()
-    portfolio = Runtime(minter.spec_with_keys(PORTFOLIO), make_settings("portfolio", database_url=other_db, **common))
-    for runtime in (identity, portfolio):
-        prepare_database(runtime)
-    declare_queue(portfolio)
-    yield identity, portfolio, minter
-    identity.dispose()
-    portfolio.dispose()
-    drop_database(other_db)
+def platform(services_on_the_bus):
+    identity, portfolio = services_on_the_bus(IDENTITY, PORTFOLIO)
+    return identity, portfolio, services_on_the_bus.minter
 
 
 def _propagate(identity, portfolio):
