@@ -7,14 +7,8 @@ from __future__ import annotations
 
 import time
 
-from bench import consumer, http_api, import_staff, memory, propagation, relay
+from bench import consumer, http_api, import_staff, memory, propagation, relay, reports
 from bench.common import benchmark_arguments, postgres_database, publish
-
-REPORTS_SECTION = "Trust-scale reports"
-REPORTS_NOT_YET = ("Not yet measurable: the reporting service does not exist yet. When it does, this section "
-                   "will time trust-wide reports over observation-shaped read models against a bare aggregate "
-                   "query on the same rows.")
-
 
 def sizes(quick: bool) -> dict:
     if quick:
@@ -45,7 +39,7 @@ def run_all(quick: bool, write: bool) -> None:
     publish(import_staff.TITLE, import_staff.report(imported, rows, repeats), write=write)
     memory_results = memory.measure(http["api_worker_rss_mb"], flows[-1]["rss_mb"], demo=not quick)
     publish(memory.TITLE, memory.report(memory_results), write=write)
-    publish(REPORTS_SECTION, REPORTS_NOT_YET, write=write)
+    publish(reports.TITLE, reports.report(reports.measure(reports.QUICK if quick else reports.FULL)), write=write)
     print(f"\nAll benchmarks ran in {time.monotonic() - started:.0f} s.")
 
 

@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 
-from bench import consumer, http_api, import_staff, memory, propagation, relay
+from bench import consumer, http_api, import_staff, memory, propagation, relay, reports
 
 pytestmark = pytest.mark.integration
 
@@ -58,3 +58,12 @@ def test_memory_benchmark_measures_the_embedded_default():
     results = memory.measure([80.0], {"relay": 90.0, "consumer": 80.0}, demo=False)
     assert results["embedded"] > 0 and results["embedded processes"] > 1
     assert "| whole embedded default" in memory.report(results)
+
+
+def test_reports_benchmark_generates_a_small_trust_and_compares_with_the_raw_rows(_postgres_server):
+    results = reports.measure(reports.QUICK)
+    assert set(results["reports"]) == {"observations", "cpd", "cpd-types", "impact", "participation"}
+    for figures in results["reports"].values():
+        assert figures["rows"] > 0 and 0 < figures["p50"] <= figures["p95"] and figures["naive"] > 0
+    assert results["setup"]["ratings"] > 0 and results["events_per_second"] > 0
+    assert "| `observations`" in reports.report(results)
