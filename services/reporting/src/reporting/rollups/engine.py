@@ -20,8 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
 from sqlalchemy import (
-    ColumnElement, Table, and_, bindparam, cast, delete, func, insert, literal, select, String, tuple_, union_all,
-    update,
+    ColumnElement, String, Table, cast, delete, func, insert, literal, select, tuple_, union_all,
 )
 from sqlalchemy.orm import Session
 
@@ -112,23 +111,16 @@ def _apply_people(session: Session, rollup: Rollup, deltas: dict[tuple[str, Cell
         new = old + delta
         if new < 0:
             raise ValueError(f"{rollup.name}: cell {texts[key]} would count {new} facts of {person}")
-        row = {"b_rollup": rollup.name, "b_key": texts[key], "b_person": person, "b_facts": new}
+        row = {"rollup": rollup.name, "cell_key": texts[key], "person_id": person, "facts": new}
         if old == 0 and new > 0:
             gained[key] += 1
-            inserts.append({"rollup": rollup.name, "cell_key": texts[key], "person_id": person, "facts": new})
+            inserts.append(row)
         elif old > 0 and new == 0:
             gained[key] -= 1
             deletes.append(row)
         elif new != old:
             updates.append(row)
-    match = and_(c.rollup == bindparam("b_rollup"), c.cell_key == bindparam("b_key"),
-                 c.person_id == bindparam("b_person"))
-    if inserts:
-        session.execute(insert(cell_people), inserts)
-    if updates:
-        session.execute(update(cell_people).where(match).values(facts=bindparam("b_facts")), updates)
-    if deletes:
-        session.execute(delete(cell_people).where(match), deletes)
+    _write(session, cell_people, ["rollup", "cell_key", "person_id"], inserts, updates, deletes)
     return gained
 
 
@@ -145,22 +137,28 @@ def _apply_cells(session: Session, rollup: Rollup, deltas: dict[CellKey, dict[st
     for key, delta in deltas.items():
         key = key[:len(names)]
         old = existing.get(key)
-        values = {name: (old[name] if old is not None else 0) + delta.get(name, 0) for name in measures}
-        match = {f"b_{n}": v for n, v in zip(names, key)}
-        if values["people"] == 0:  # nobody left: no facts either, and no cell (as a rebuild would find)
+        row = {**dict(zip(names, key)),
+               **{name: (old[name] if old is not None else 0) + delta.get(name, 0) for name in measures}}
+        if row["people"] == 0:  # nobody left: no facts either, and no cell (as a rebuild would find)
             if old is not None:
-                deletes.append(match)
+                deletes.append(row)
         elif old is None:
-            inserts.append({**dict(zip(names, key)), **values})
+            inserts.append(row)
         elif any(delta.get(name) for name in measures):
-            updates.append({**match, **{f"v_{m}": values[m] for m in measures}})
-    where = and_(*(table.c[n] == bindparam(f"b_{n}") for n in names))
-    if inserts:
-        session.execute(insert(table), inserts)
-    if updates:
-        session.execute(update(table).where(where).values({m: bindparam(f"v_{m}") for m in measures}), updates)
-    if deletes:
-        session.execute(delete(table).where(where), deletes)
+            updates.append(row)
+    _write(session, table, names, inserts, updates, deletes)
+
+
+def _write(session: Session, table: Table, keys: list[str], inserts: list[dict], updates: list[dict],
+           deletes: list[dict]) -> None:
+    """Two statements whatever the number of rows: an updated row is deleted and inserted again (the
+    rows were locked when read), since one statement per updated row was most of a batch's time."""
+    gone = deletes + updates
+    if gone:
+        key_columns = [table.c[name] for name in keys]
+        session.execute(delete(table).where(tuple_(*key_columns).in_([tuple(row[k] for k in keys) for row in gone])))
+    if inserts or updates:
+        session.execute(insert(table), inserts + updates)
 
 
 def rebuild(session: Session, rollup: Rollup, trust_id: str | None = None) -> None:
