@@ -88,6 +88,48 @@ def test_garbage_and_hs256_tokens_are_rejected():
         _verifier(StaticKeySource({"k1": "secret"})).verify(hs)
 
 
+def test_an_accepted_token_is_remembered_until_it_expires(monkeypatch):
+    key = Ed25519PrivateKey.generate()
+    now = [time.time()]
+    verifier = TokenVerifier(StaticKeySource({"k1": key.public_key()}), issuer="canopy-identity",
+                             audience="canopy", clock=lambda: now[0])
+    token = _token(key, "k1", exp=int(now[0]) + 60)
+    decoded = []
+    real_decode = jwt.decode
+    monkeypatch.setattr(jwt, "decode", lambda *a, **kw: decoded.append(1) or real_decode(*a, **kw))
+    first = verifier.verify(token)
+    assert verifier.verify(token) is first and verifier.verify(token) is first
+    assert len(decoded) == 1  # the signature was checked once
+    now[0] += 60 + 29  # still inside the leeway
+    assert verifier.verify(token) is first
+    now[0] += 2
+    with pytest.raises(TokenError, match="expired"):
+        verifier.verify(token)
+
+
+def test_a_remembered_token_is_checked_again_when_its_key_changes():
+    old, new = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
+    keys = {"k1": old.public_key()}
+    verifier = _verifier(StaticKeySource(keys))
+    token = _token(old, "k1")
+    verifier.verify(token)
+    verifier.keys._keys["k1"] = new.public_key()  # identity replaced the key behind the kid
+    with pytest.raises(TokenError, match="invalid token"):
+        verifier.verify(token)
+    verifier.keys._keys.clear()  # and then withdrew it
+    with pytest.raises(TokenError, match="unknown key"):
+        verifier.verify(token)
+
+
+def test_rejected_tokens_are_not_remembered():
+    known, forger = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
+    verifier = _verifier(StaticKeySource({"k1": known.public_key()}))
+    forged = _token(forger, "k1")
+    for _ in range(2):
+        with pytest.raises(TokenError, match="invalid token"):
+            verifier.verify(forged)
+
+
 def test_jwks_is_cached_and_refetched_when_a_new_key_appears(jwks_server):
     url, state = jwks_server
     old, new = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()

@@ -3,6 +3,10 @@
 Keys come from the JWKS URL and are cached; a token signed by a key we have not seen makes us
 fetch the set again (that is how rotation reaches us), at most once per ``refresh_interval`` so
 that a flood of forged ``kid``s cannot hammer identity.
+
+A client sends the same token with every request until it expires, and checking an EdDSA
+signature is a tenth of a simple authenticated read: the verifier remembers the tokens it has
+accepted, until they expire or the key that signed them changes.
 """
 from __future__ import annotations
 
@@ -10,7 +14,8 @@ import json
 import threading
 import time
 import urllib.request
-from typing import Any, Protocol
+from dataclasses import dataclass
+from typing import Any, Callable, Protocol
 
 import jwt
 
@@ -18,6 +23,7 @@ from canopy_kit.auth.principal import Grant, Principal
 
 ALGORITHMS = ["EdDSA"]
 LEEWAY_SECONDS = 30
+REMEMBERED_TOKENS = 1024  # per process; enough for every client of a worker, small in memory
 
 
 class TokenError(Exception):
@@ -82,13 +88,42 @@ class JwksKeySource:
             raise TokenError("token signed by an unknown key") from None
 
 
+@dataclass(frozen=True)
+class _Accepted:
+    principal: Principal
+    kid: str
+    key: Any
+    expires: float  # the token's ``exp``
+
+
 class TokenVerifier:
-    def __init__(self, keys: KeySource, *, issuer: str, audience: str):
+    def __init__(self, keys: KeySource, *, issuer: str, audience: str, clock: Callable[[], float] = time.time):
         self.keys = keys
         self.issuer = issuer
         self.audience = audience
+        self.clock = clock
+        self._accepted: dict[str, _Accepted] = {}
+        self._lock = threading.Lock()
 
     def verify(self, token: str) -> Principal:
+        accepted = self._accepted.get(token)
+        # The same answer as checking again: a token's signature and claims do not change, only
+        # the time (``exp``, with the same leeway) and the key set (a key rotated out or replaced).
+        if accepted is not None:
+            if accepted.expires <= self.clock() - LEEWAY_SECONDS:
+                with self._lock:
+                    self._accepted.pop(token, None)
+                raise TokenError("token expired")
+            if self.keys.key_for(accepted.kid) is accepted.key:
+                return accepted.principal
+        accepted = self._check(token)
+        with self._lock:
+            if len(self._accepted) >= REMEMBERED_TOKENS:
+                del self._accepted[next(iter(self._accepted))]  # the oldest
+            self._accepted[token] = accepted
+        return accepted.principal
+
+    def _check(self, token: str) -> _Accepted:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError as exc:
@@ -96,9 +131,10 @@ class TokenVerifier:
         kid = header.get("kid")
         if not kid or header.get("alg") not in ALGORITHMS:
             raise TokenError("token has no key id or an unexpected algorithm")
+        key = self.keys.key_for(kid)
         try:
             claims = jwt.decode(
-                token, self.keys.key_for(kid), algorithms=ALGORITHMS, audience=self.audience, issuer=self.issuer,
+                token, key, algorithms=ALGORITHMS, audience=self.audience, issuer=self.issuer,
                 leeway=LEEWAY_SECONDS, options={"require": ["exp", "iat", "sub", "iss", "aud"]},
             )
         except jwt.ExpiredSignatureError as exc:
@@ -111,5 +147,6 @@ class TokenVerifier:
             grants = tuple(Grant.from_claim(claim) for claim in claims.get("grants", []))
         except (KeyError, TypeError) as exc:
             raise TokenError("malformed grants claim") from exc
-        return Principal(person_id=str(claims["sub"]), trust_id=str(claims["trust_id"]), grants=grants,
-                         token_id=claims.get("jti"))
+        principal = Principal(person_id=str(claims["sub"]), trust_id=str(claims["trust_id"]), grants=grants,
+                              token_id=claims.get("jti"))
+        return _Accepted(principal, kid, key, float(claims["exp"]))

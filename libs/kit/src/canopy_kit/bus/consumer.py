@@ -29,8 +29,10 @@ log = logging.getLogger("canopy.consumer")
 ATTEMPTS_HEADER = "x-canopy-attempts"
 ERROR_HEADER = "x-canopy-error"
 MAX_BACKOFF_SECONDS = 30.0
-BATCH_WAIT_SECONDS = 0.005  # how long to wait for more messages before handling a partial batch
-BATCH_MAX_WAIT_SECONDS = 0.01  # the longest the first message of a batch waits for others
+IDLE_WAIT_SECONDS = 0.25  # how long to block for a first message before the loop's housekeeping
+# Only while working off a backlog (the previous batch was full) does a batch wait for company:
+BATCH_WAIT_SECONDS = 0.005  # how long to wait for the next message before handling a partial batch
+BATCH_MAX_WAIT_SECONDS = 0.01  # the longest the first message of such a batch waits for others
 
 
 class EventConsumer:
@@ -41,6 +43,7 @@ class EventConsumer:
         self.names = QueueNames(settings.queue_name(settings.service))
         self.on_rabbitmq = transport_of(settings.bus_url) == "amqp"
         self._buffer: list[Delivery] = []
+        self._backlog = False  # the last batch was full: more are probably on their way
         self._republisher: BatchPublisher | None = None
         self._last_retry_scan = 0.0
 
@@ -92,24 +95,29 @@ class EventConsumer:
                     connection.heartbeat_check()
 
     def _fill_buffer(self, connection: Connection) -> bool:
-        """Drain until a batch is full, nothing more arrives for a moment, or the first message
-        of the batch has waited ``BATCH_MAX_WAIT_SECONDS`` (a steady trickle must not hold a
-        batch open); True if idle."""
-        timeout, deadline = 0.25, None
-        while len(self._buffer) < self.settings.consumer_batch_size:
+        """Wait for a message, then take what has already arrived (the prefetched messages,
+        without blocking) up to a batch: a steady trickle is handled as it comes, and a burst
+        batches itself. Only while working off a backlog is it worth waiting a little for a
+        batch to fill: ``BATCH_WAIT_SECONDS`` for each next message, ``BATCH_MAX_WAIT_SECONDS``
+        in all. True if idle."""
+        if not self._buffer:
             try:
-                connection.drain_events(timeout=timeout)
+                connection.drain_events(timeout=IDLE_WAIT_SECONDS)
             except (socket.timeout, TimeoutError):
-                return not self._buffer
-            deadline = deadline or time.monotonic() + BATCH_MAX_WAIT_SECONDS
-            timeout = min(BATCH_WAIT_SECONDS, deadline - time.monotonic())
-            if timeout <= 0:
+                return True
+        deadline = time.monotonic() + BATCH_MAX_WAIT_SECONDS if self._backlog else None
+        while len(self._buffer) < self.settings.consumer_batch_size:
+            timeout = 0.0 if deadline is None else min(BATCH_WAIT_SECONDS, deadline - time.monotonic())
+            try:
+                connection.drain_events(timeout=max(timeout, 0.0))
+            except (socket.timeout, TimeoutError):
                 break
         return False
 
     # -- handling ---------------------------------------------------------------------------
     def _handle_buffer(self) -> None:
         batch, self._buffer = self._buffer, []
+        self._backlog = len(batch) >= self.settings.consumer_batch_size
         self.processor.process(batch)
         for delivery in batch:
             self._settle(delivery)

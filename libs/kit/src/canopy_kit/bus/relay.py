@@ -33,6 +33,9 @@ log = logging.getLogger("canopy.relay")
 
 MAX_BACKOFF_SECONDS = 30.0
 PRUNE_EVERY_SECONDS = 600.0
+# The backlog gauges cost a query: once per wake-up would put it between a wake-up and the next,
+# in the way of the next event. Once a second keeps them fresh (the idle poll is as often).
+REPORT_EVERY_SECONDS = 1.0
 PUBLISHED_RETENTION = timedelta(days=7)
 
 
@@ -93,6 +96,7 @@ class OutboxRelay:
         self.exchange = events_exchange(settings.exchange)
         self._publisher: BatchPublisher | None = None
         self._last_prune = 0.0
+        self._last_report = float("-inf")
 
     # -- publishing -------------------------------------------------------------------------
     def _get_publisher(self) -> BatchPublisher:
@@ -168,6 +172,9 @@ class OutboxRelay:
         return count, age
 
     def _report_backlog(self) -> None:
+        if time.monotonic() - self._last_report < REPORT_EVERY_SECONDS:
+            return
+        self._last_report = time.monotonic()
         count, age = self.backlog()
         metrics().outbox_backlog.labels(self.settings.service).set(count)
         metrics().outbox_oldest_age.labels(self.settings.service).set(age)

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timezone
+from functools import cache
 
-from sqlalchemy import Table, select
+from sqlalchemy import Select, Table, bindparam, select
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
@@ -19,11 +20,18 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
+@cache
+def _in_trust_query(table: Table, lock: bool) -> Select:
+    # Built once per table (at its first use) with bound parameters: building a select costs
+    # more than SQLAlchemy's cached compilation of it, on every read of every service.
+    query = select(table).where(table.c.id == bindparam("row_id"), table.c.trust_id == bindparam("trust_id"))
+    return query.with_for_update() if lock else query
+
+
 def row_in_trust(session: Session, table: Table, row_id: str, trust_id: str, what: str, *,
                  lock: bool = False) -> Row:
     """This trust's row, or a 404: another trust's id does not exist for the caller."""
-    query = select(table).where(table.c.id == row_id, table.c.trust_id == trust_id)
-    row = session.execute(query.with_for_update() if lock else query).first()
+    row = session.execute(_in_trust_query(table, lock), {"row_id": row_id, "trust_id": trust_id}).first()
     if row is None:
         raise ApiError(404, f"no such {what}")
     return row

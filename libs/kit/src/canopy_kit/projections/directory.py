@@ -7,9 +7,10 @@ subscriptions factory and builds ``ProjectedDirectory(session)`` where it checks
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Table, and_, delete, insert, or_, select
+from sqlalchemy import Select, Table, and_, bindparam, delete, insert, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -101,16 +102,35 @@ def _current(starts, ends, on: date):
     return and_(starts <= on, or_(ends.is_(None), ends >= on))
 
 
+@cache
+def _person_query() -> Select:
+    # Built at its first use and kept: it runs on nearly every request (see ``row_in_trust``).
+    return (select(dir_people.c.trust_id, dir_employments.c.school_id, dir_employments.c.starts_on,
+                   dir_employments.c.ends_on)
+            .select_from(dir_people.outerjoin(dir_employments, dir_employments.c.person_id == dir_people.c.person_id))
+            .where(dir_people.c.person_id == bindparam("person_id")).order_by(dir_employments.c.starts_on))
+
+
 class ProjectedDirectory:
     """``canopy_kit.auth.permissions.Directory`` over the projection tables."""
 
     def __init__(self, session: Session):
         self.session = session
+        self._periods: dict[str, list[Period]] = {}
 
     def trust_of(self, person_id: str) -> str | None:
-        return self.session.execute(select(dir_people.c.trust_id).where(dir_people.c.person_id == person_id)).scalar()
+        # A permission check asks for the person's trust first and often for their employments
+        # next: one query answers both, and the periods are kept for that question.
+        rows = self.session.execute(_person_query(), {"person_id": person_id}).all()
+        if not rows:
+            return None
+        self._periods[person_id] = [Period(r.school_id, r.starts_on, r.ends_on) for r in rows
+                                    if r.school_id is not None]
+        return rows[0].trust_id
 
     def employment_periods(self, person_id: str) -> list[Period]:
+        if person_id in self._periods:
+            return list(self._periods[person_id])
         rows = self.session.execute(
             select(dir_employments.c.school_id, dir_employments.c.starts_on, dir_employments.c.ends_on)
             .where(dir_employments.c.person_id == person_id).order_by(dir_employments.c.starts_on)).all()
