@@ -52,3 +52,16 @@ def test_a_person_without_employments_or_unknown(session):
 def test_employments_without_asking_for_the_trust(session):
     periods = ProjectedDirectory(session).employment_periods("p-1")
     assert [p.school_id for p in periods] == ["s-a", "s-b"]
+
+
+def test_one_directory_per_session_forgotten_when_the_projection_changes(session):
+    from canopy_kit.projections.directory import upsert_if_newer
+
+    shared = ProjectedDirectory.of(session)
+    assert ProjectedDirectory.of(session) is shared
+    assert shared.trust_of("p-2") == "t-1" and shared.works_at("p-2", date(2025, 1, 6)) == set()
+    upsert_if_newer(session, dir_employments, "employment_id", {
+        "employment_id": "e-9", "trust_id": "t-1", "person_id": "p-2", "school_id": "s-c", "job_title": "Teacher",
+        "staff_category": "teaching", "fte": 1, "starts_on": date(2025, 1, 6), "ends_on": None, "updated_at": NOW})
+    fresh = ProjectedDirectory.of(session)
+    assert fresh is not shared and fresh.works_at("p-2", date(2025, 1, 6)) == {"s-c"}

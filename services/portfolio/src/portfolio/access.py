@@ -24,7 +24,7 @@ PROGRAMME_RUNNERS = frozenset({"trust_admin", "trust_leader", "cpd_lead"})  # at
 def permissions() -> Permissions:
     """The caller's permissions, one per request (it remembers what it looked up)."""
     if "portfolio_permissions" not in g:
-        g.portfolio_permissions = Permissions(current_principal(), ProjectedDirectory(current_uow().session))
+        g.portfolio_permissions = Permissions(current_principal(), ProjectedDirectory.of(current_uow().session))
     return g.portfolio_permissions
 
 

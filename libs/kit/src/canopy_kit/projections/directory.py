@@ -48,6 +48,9 @@ _UPSERTS: dict[str, tuple[Table, str, tuple[str, ...]]] = {
 }
 
 
+_SHARED = "canopy.projected_directory"  # where a session keeps its ProjectedDirectory
+
+
 def _text(value: Any) -> Any:
     return str(value) if hasattr(value, "hex") else value  # UUIDs as strings, like identity's ids
 
@@ -56,6 +59,7 @@ def upsert_if_newer(session: Session, table: Table, key: str, values: dict[str, 
     """Insert, or update only if this event is at least as new as what wrote the row. Given a
     list, one statement writes them all (each key at most once: see ``_newest_per_key``)."""
     rows = values if isinstance(values, list) else [values]
+    session.info.pop(_SHARED, None)  # what it remembered may be what this changes
     dialect = session.get_bind().dialect.name
     statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
     changes = {name: statement.excluded[name] for name in rows[0] if name != key}
@@ -83,6 +87,7 @@ def _upsert_handler(table: Table, key: str, fields: tuple[str, ...]):
 
 
 def _group_handler(uow, event: ReceivedEvent) -> None:
+    uow.session.info.pop(_SHARED, None)
     group_id = str(event.data["group_id"])
     uow.session.execute(delete(dir_group_schools).where(dir_group_schools.c.group_id == group_id))
     rows = [{"group_id": group_id, "school_id": str(s), "trust_id": event.trust_id} for s in event.data["school_ids"]]
@@ -117,6 +122,16 @@ class ProjectedDirectory:
     def __init__(self, session: Session):
         self.session = session
         self._periods: dict[str, list[Period]] = {}
+
+    @classmethod
+    def of(cls, session: Session) -> "ProjectedDirectory":
+        """The one directory of this session's work (a request, a consumer batch), so that what a
+        permission check looked up also serves the handler after it. The projection's own writers
+        forget it whenever they change a row."""
+        shared = session.info.get(_SHARED)
+        if shared is None:
+            shared = session.info[_SHARED] = cls(session)
+        return shared
 
     def trust_of(self, person_id: str) -> str | None:
         # A permission check asks for the person's trust first and often for their employments

@@ -30,7 +30,7 @@ def check_dates(starts_on: date, ends_on: date) -> None:
 def school_on(session: Session, person_id: str, on: date, wanted: str | None = None) -> str | None:
     """The school a record happened under: the one asked for if the person worked there that day,
     else their school that day (the first, for someone in two), else none."""
-    schools = sorted(ProjectedDirectory(session).works_at(person_id, on))
+    schools = sorted(ProjectedDirectory.of(session).works_at(person_id, on))
     if wanted is not None:
         if wanted not in schools:
             raise field_error("school_id", "the person did not work at this school on that day")
