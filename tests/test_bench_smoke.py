@@ -25,7 +25,7 @@ def test_http_benchmark_loads_both_apps_briefly(_postgres_server, _rabbitmq_serv
 
         unavailable("wrk", "not installed; apt-get install wrk")
     results = http_api.measure(seconds=1, repeats=1)
-    for kind in ("read", "write"):
+    for kind in http_api.KINDS:
         for app in ("canopy", "baseline"):
             load = results[kind][app]
             assert load.requests_per_second > 0 and 0 < load.p50_ms <= load.p99_ms
