@@ -114,3 +114,12 @@ def test_cpd_types_impact_and_participation(trust):
     assert ash_row["observed_share"] == 0.5 and ash_row["records"] == 4
     whole = participation[(ALL_SCHOOLS,)]
     assert (whole["staff"], whole["observed"]) == (3 * 6 + 3 + 1, 4)
+
+
+def test_a_school_name_that_looks_like_a_formula_reaches_the_spreadsheet_as_text(trust):
+    trust.service.feed(trust.trust_id, [
+        ("identity.school.updated", {"school_id": trust.schools["Ash"], "name": "=HYPERLINK(\"http://x\")",
+                                     "phase": "primary", "status": "open"}),
+        *[trust.activity(p, "Ash") for p in trust.staff["Ash"]]])
+    table = list(csv.DictReader(io.StringIO(trust.report("cpd", format="csv").get_data(as_text=True))))
+    assert table[0]["school_name"] == "'=HYPERLINK(\"http://x\")" and table[0]["hours"] == "36.0"

@@ -54,11 +54,22 @@ REPORTS = (
 )
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: Any) -> Any:
+    # A spreadsheet runs a cell that starts like a formula; names typed by users (a school's) must
+    # arrive as text. Numbers are written as numbers.
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def as_csv(report: Report, body: dict[str, Any]) -> Response:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(report.rows._declared_fields), extrasaction="ignore")
     writer.writeheader()
-    writer.writerows(body["rows"])
+    writer.writerows({name: _cell(value) for name, value in row.items()} for row in body["rows"])
     filename = f"{report.name}-{body['year_label']}.csv"
     return Response(out.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
