@@ -8,6 +8,8 @@ from reporting.replay import rebuild_rollups, replay
 
 pytestmark = pytest.mark.integration
 
+CONSUMERS = 4
+
 
 def test_reports_rebuild_and_replay_on_postgres(pg_trust):
     trust, service = pg_trust, pg_trust.service
@@ -33,12 +35,12 @@ def test_reports_rebuild_and_replay_on_postgres(pg_trust):
     assert service.cells(trust.trust_id) == cells
 
 
-def test_two_consumers_racing_on_the_same_cells_lose_nothing(pg_trust):
+def test_consumers_racing_on_the_same_cells_lose_nothing(pg_trust):
     trust, service = pg_trust, pg_trust.service
     people = trust.staff["Ash"]
     envelopes = [service.envelope(trust.trust_id, *trust.record(people[i % len(people)], "Ash", {"P1": 1.0}))
-                 for i in range(120)]
-    halves = [envelopes[0::2], envelopes[1::2]]
+                 for i in range(240)]
+    shares = [envelopes[n::CONSUMERS] for n in range(CONSUMERS)]  # every cell is every consumer's
     failures = []
 
     def consume(mine):
@@ -51,12 +53,12 @@ def test_two_consumers_racing_on_the_same_cells_lose_nothing(pg_trust):
                     break
             failures.extend(batch)
 
-    threads = [threading.Thread(target=consume, args=(half,)) for half in halves]
+    threads = [threading.Thread(target=consume, args=(share,)) for share in shares]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     assert not failures
     rows = {r["school_id"]: r for r in trust.report("observations").json["rows"] if r["code"] == "P1"}
-    assert (rows[trust.schools["Ash"]]["ratings"], rows[trust.schools["Ash"]]["people"]) == (120, len(people))
-    assert rows["all"]["ratings"] == 120
+    assert (rows[trust.schools["Ash"]]["ratings"], rows[trust.schools["Ash"]]["people"]) == (240, len(people))
+    assert rows["all"]["ratings"] == 240
