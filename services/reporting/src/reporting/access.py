@@ -47,7 +47,7 @@ class Scope:
 def report_scope(school_id: str | None, phase: str | None) -> Scope:
     principal = current_principal()
     session = current_uow().session
-    permissions = Permissions(principal, ProjectedDirectory(session))
+    permissions = Permissions(principal, ProjectedDirectory.of(session))
     trust_wide = permissions.schools_for("reports.trust") is None
     visible = None if trust_wide else permissions.schools_for("reports.school")
     if visible is not None and not visible:

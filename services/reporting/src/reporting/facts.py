@@ -24,29 +24,38 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)  # SQLite gives naive UTC
 
 
-def newest_events(session: Session, table: Table, key: str, events: Iterable[ReceivedEvent]) -> list[ReceivedEvent]:
-    """Per item, the newest of these events, unless the fact already holds a newer one."""
+def _locked(session: Session, table: Table, column: str, ids: list[str]) -> list:
+    return session.execute(select(table).where(table.c[column].in_(ids)).with_for_update()).mappings().all()
+
+
+def newest_events(session: Session, table: Table, key: str,
+                  events: Iterable[ReceivedEvent]) -> tuple[list[ReceivedEvent], dict[str, Any]]:
+    """Per item, the newest of these events, unless the fact already holds a newer one; and the
+    items' stored rows (read and locked once, for ``replace`` to count out)."""
     newest: dict[str, ReceivedEvent] = {}
     for event in events:  # in delivery order: of two equally new events the later one wins
         item = str(event.data[key])
         if item not in newest or occurred(newest[item]) <= occurred(event):
             newest[item] = event
     if not newest:
-        return []
-    stored = dict(session.execute(select(table.c[key], table.c.occurred_at)
-                                  .where(table.c[key].in_(list(newest))).with_for_update()).all())
-    return [event for item, event in newest.items()
-            if item not in stored or _aware(stored[item]) <= occurred(event)]
+        return [], {}
+    stored = {row[key]: row for row in _locked(session, table, key, list(newest))}
+    fresh = [event for item, event in newest.items()
+             if item not in stored or _aware(stored[item]["occurred_at"]) <= occurred(event)]
+    return fresh, stored
 
 
 def replace(session: Session, table: Table, group: str, rows_by_group: dict[str, list[dict[str, Any]]],
-            changes: Changes) -> None:
-    """Make each group's fact rows (a record's ratings, or the record itself) exactly these rows."""
+            changes: Changes, stored: dict[str, Any] | None = None) -> None:
+    """Make each group's fact rows (a record's ratings, or the record itself) exactly these rows.
+    ``stored``: the groups' current rows, one per group, when ``newest_events`` has read them."""
     if not rows_by_group:
         return
     rollups = BY_FACTS[table.name]
     ids = list(rows_by_group)
-    for old in session.execute(select(table).where(table.c[group].in_(ids)).with_for_update()).mappings():
+    old_rows = (_locked(session, table, group, ids) if stored is None
+                else [stored[item] for item in ids if item in stored])
+    for old in old_rows:
         for rollup in rollups:
             changes.count(rollup, old, -1)
     session.execute(delete(table).where(table.c[group].in_(ids)))

@@ -15,7 +15,7 @@ from reporting.access import Scope
 from reporting.db import (
     cpd_school_cells, cpd_type_cells, impact_cells, obs_principle_cells, obs_school_cells, principles,
 )
-from reporting.domain.years import bounds
+from reporting.domain.years import academic_year, bounds
 from reporting.rollups import ALL_SCHOOLS
 from reporting.rollups.definitions import IMPACT_DIMENSIONS
 
@@ -120,6 +120,4 @@ def participation(session: Session, scope: Scope, year: int) -> list[Row]:
 
 
 def current_year(today: date | None = None) -> int:
-    from reporting.domain.years import academic_year
-
     return academic_year(today or date.today())

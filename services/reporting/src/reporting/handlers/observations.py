@@ -32,12 +32,13 @@ def records_changed(uow, events: list[ReceivedEvent]) -> None:
     """``observation.record.*``: the record's whole state, replacing what reporting held."""
     session: Session = uow.session
     records, ratings = {}, {}
-    for event in facts.newest_events(session, obs_records, "record_id", events):
+    fresh, stored = facts.newest_events(session, obs_records, "record_id", events)
+    for event in fresh:
         record = _record_row(event)
         records[record["record_id"]] = [record]
         ratings[record["record_id"]] = _rating_rows(record, event)
     changes = Changes()
-    facts.replace(session, obs_records, "record_id", records, changes)
+    facts.replace(session, obs_records, "record_id", records, changes, stored)
     facts.replace(session, obs_ratings, "record_id", ratings, changes)
     apply(session, ALL, changes)
 
