@@ -1,18 +1,14 @@
 """An observation service on a given database, with a small trust put into its directory projection
 the way production fills it: identity-shaped events through the kit's inbox."""
-import dataclasses
-import time
 import uuid
 
-import jwt
 import pytest
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from canopy_contracts import default_registry, new_envelope
-from canopy_kit.auth import StaticKeySource
 from canopy_kit.events.inbox import Delivery, InboxProcessor
 from canopy_kit.service import Runtime
 from canopy_kit.testing import make_settings, prepare_database
+from canopy_kit.testing.directory import TokenMinter
 from canopy_kit.web.app import create_service_app
 from observation.service import SERVICE
 
@@ -21,10 +17,9 @@ START = "2024-09-01"
 
 class Observation:
     def __init__(self, database_url: str, **settings_changes):
-        self.key = Ed25519PrivateKey.generate()
-        spec = dataclasses.replace(SERVICE, key_source=lambda _rt: StaticKeySource({"k": self.key.public_key()}))
-        settings = make_settings("observation", database_url=database_url)
-        self.runtime = Runtime(spec, settings.with_overrides(**settings_changes))
+        self.minter = TokenMinter()
+        settings = make_settings("observation", database_url=database_url, **settings_changes)
+        self.runtime = Runtime(self.minter.spec_with_keys(SERVICE), settings)
         prepare_database(self.runtime)
         self.client = create_service_app(self.runtime, testing=True).test_client()
         self.inbox = InboxProcessor("observation", self.runtime.uow_factory, self.runtime.subscriptions,
@@ -39,10 +34,7 @@ class Observation:
         assert {d.outcome.value for d in done} == {"handled"}, [d.error for d in done]
 
     def token(self, person_id: str, trust_id: str, grants: list[dict]) -> dict:
-        now = int(time.time())
-        claims = {"iss": "canopy-identity", "aud": "canopy", "sub": person_id, "trust_id": trust_id,
-                  "typ": "access", "grants": grants, "iat": now, "exp": now + 600}
-        return {"Authorization": "Bearer " + jwt.encode(claims, self.key, algorithm="EdDSA", headers={"kid": "k"})}
+        return {"Authorization": "Bearer " + self.minter.token(person_id, trust_id, grants)}
 
 
 class SmallTrust:
