@@ -19,9 +19,13 @@ SUMMARY_COLUMNS = (records.c.id, records.c.school_id, records.c.kind, records.c.
 
 def _in_window(access: Access, today: date):
     """A reportable record made at a school while the person worked there, where the caller is a
-    school leader or the person's line manager today: ``Permissions.record_windows`` in SQL."""
+    school leader or the person's line manager today: ``Permissions.record_windows`` in SQL.
+
+    Both EXISTS are siblings in the outer WHERE, never one inside the other: SQLAlchemy correlates
+    a subquery only to its immediately enclosing SELECT, so a nested one took ``records`` into its
+    own FROM and held for any record at all (a line manager listed strangers' records)."""
     covered = access.perms.schools_for("observation.read") or set()
-    employed_then = and_(
+    employed_then = exists().where(
         dir_employments.c.person_id == records.c.observee_id, dir_employments.c.school_id == records.c.school_id,
         dir_employments.c.starts_on <= records.c.observed_on,
         or_(dir_employments.c.ends_on.is_(None), dir_employments.c.ends_on >= records.c.observed_on))
@@ -29,8 +33,8 @@ def _in_window(access: Access, today: date):
         dir_line_managers.c.manager_id == access.me, dir_line_managers.c.person_id == records.c.observee_id,
         dir_line_managers.c.school_id == records.c.school_id, dir_line_managers.c.starts_on <= today,
         or_(dir_line_managers.c.ends_on.is_(None), dir_line_managers.c.ends_on >= today))
-    school_rule = dir_employments.c.school_id.in_(covered) if covered else false()
-    return exists().where(employed_then, or_(school_rule, manages_there))
+    school_rule = records.c.school_id.in_(covered) if covered else false()
+    return and_(employed_then, or_(school_rule, manages_there))
 
 
 def visible_records(access: Access, trust_id: str, filters: dict[str, Any]):

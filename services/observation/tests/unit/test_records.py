@@ -182,3 +182,18 @@ def test_another_trusts_ids_do_not_exist(observation, trust, form, make_drop_in,
     into_oak = observation.client.post("/v1/records", headers=other_trust.headers(other_trust.coach),
                                        json=make_drop_in(observee=trust.teacher))
     assert into_oak.status_code == 404 and "observee_id" in into_oak.json["errors"]
+
+
+def test_observation_lists_do_not_leak_to_line_managers(observation, trust, make_drop_in):
+    """Case 1: Maya manages Tom at Ash and holds no role. Bea's reportable record at Birch, where
+    Maya has no role and manages nobody, is not hers to open, so it is not hers to list either."""
+    client, maya = observation.client, trust.headers(trust.manager)
+    toms = client.post("/v1/records", headers=trust.headers(trust.coach), json=make_drop_in())
+    beas = client.post("/v1/records", headers=trust.headers(trust.head_b), json=make_drop_in(observee=trust.teacher_b))
+    assert toms.status_code == beas.status_code == 201
+    assert client.get(f"/v1/records/{beas.json['id']}", headers=maya).status_code == 404
+    assert client.get(f"/v1/records/{toms.json['id']}", headers=maya).status_code == 200
+    for query in ("", f"?observee_id={trust.teacher_b}", f"?school_id={trust.school_b}"):
+        listed = {r["id"] for r in client.get(f"/v1/records{query}", headers=maya).json["items"]}
+        assert beas.json["id"] not in listed, query
+    assert {r["id"] for r in client.get("/v1/records", headers=maya).json["items"]} == {toms.json["id"]}
