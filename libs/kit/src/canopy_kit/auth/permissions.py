@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Protocol
+from typing import Any, Callable, Mapping, Protocol
 
 from canopy_kit.auth.principal import Principal
 from canopy_kit.web.errors import ApiError
@@ -80,6 +80,20 @@ MATRIX: dict[str, Rule] = {
     "reports.school": Rule("Read a school's aggregate reports (small groups suppressed)", trust_roles=TRUST_WIDE,
                            school_roles=SCHOOL_LEADERS | {"cpd_lead"}),
 }
+
+
+@dataclass(frozen=True)
+class ListRule:
+    """What a list endpoint returns, where its items' own GET cannot say: a list shows exactly what
+    its caller may open. ``allows(caller, row)`` decides one item (``caller`` is the service's
+    access object: ``Permissions``, or one wrapping it); ``None`` means the item's GET decides.
+    ``about(caller, row)`` narrows a list to what it is about (one's appraisees, what is due), not
+    to what one may see. Each service keeps its lists' rules beside its checks (``LISTS``), and
+    ``canopy_kit.testing.visibility`` holds every list of its OpenAPI document to them."""
+
+    description: str
+    allows: Callable[[Any, Mapping[str, Any]], bool] | None = None
+    about: Callable[[Any, Mapping[str, Any]], bool] | None = None
 
 
 class Permissions:

@@ -13,6 +13,7 @@ from marshmallow import Schema, fields
 from sqlalchemy import insert, select
 
 from canopy_kit.auth.flask import authenticated, current_principal
+from canopy_kit.auth.permissions import ListRule
 from canopy_kit.db.rows import now
 from canopy_kit.db.tables import access_log
 from canopy_kit.web.pagination import PageArgs, page_schema, paginate
@@ -27,6 +28,11 @@ def record_read(record_type: str, reads: Iterable[tuple[str, str]]) -> None:
             for record_id, owner in reads if owner != principal.person_id]
     if rows:
         current_uow().session.execute(insert(access_log), rows)
+
+
+# Every service's ``GET /v1/me/access-log``: the caller's own entries, nobody else's.
+LIST_RULE = ListRule("reads of the caller's own records", allows=lambda caller, row: (
+    row["person_id"] == caller.principal.person_id))
 
 
 class AccessEntrySchema(Schema):
