@@ -7,7 +7,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from canopy_kit.auth.flask import current_principal
-from canopy_kit.auth.permissions import Period, Permissions
+from canopy_kit.auth.permissions import ListRule, Period, Permissions
 from canopy_kit.web.request_uow import current_uow
 from identity.db import employments, group_schools, line_managers, people
 
@@ -39,3 +39,14 @@ class IdentityDirectory:
 def permissions() -> Permissions:
     """The caller's permissions in this request."""
     return Permissions(current_principal(), IdentityDirectory(current_uow().session))
+
+
+# What each list shows where its items' own GET cannot say (docs/permissions.md, "Lists"). The
+# directory is listed exactly as ``GET /v1/people/{id}`` lets the caller open each person.
+LISTS = {
+    "/v1/schools": ListRule("every school of the caller's trust", allows=lambda perms, row: True),
+    "/v1/audit": ListRule("the trust's whole audit log, for trust admins (``audit.read``)",
+                          allows=lambda perms, row: perms.schools_for("audit.read") is None),
+    "/v1/me/appraisees": ListRule("the people the caller line-manages today", about=lambda perms, row: bool(
+        perms.directory.managed_at(perms.principal.person_id, row["id"], perms.today))),
+}

@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import date
 
 from canopy_kit.auth.flask import current_principal
-from canopy_kit.auth.permissions import Permissions
+from canopy_kit.auth.permissions import ListRule, Permissions
 from canopy_kit.projections.directory import ProjectedDirectory
 from canopy_kit.web.errors import ApiError, field_error
 from canopy_kit.web.request_uow import current_uow
@@ -88,12 +88,31 @@ class Access:
             raise ApiError(403, "you may not manage this form" if owner_school_id else
                            "only a trust admin may manage the trust's own forms and frameworks")
 
+    def coaching_pair_schools(self) -> set[str] | None:
+        """Schools whose recorded coaching pairs the caller sees: None for trust leaders (all of them)."""
+        if self.perms.schools_for("reports.trust") is None:
+            return None
+        return self.principal.schools_with(COACHING_VIEW_AT_SCHOOL)
+
     def coaching_scope(self, school_id: str | None) -> None:
         """The coaching view: a school's leaders for their school; trust leaders for any or all."""
         if self.perms.schools_for("reports.trust") is None:
             return
         if school_id is None or not self.principal.has_role(COACHING_VIEW_AT_SCHOOL, school_id=school_id):
             raise ApiError(403, "the coaching view is for trust leaders, and for a school's leaders at their school")
+
+
+def _sees_pair(caller: Access, pair) -> bool:
+    schools = caller.coaching_pair_schools()
+    return schools is None or pair["school_id"] in schools
+
+
+# What each list shows where its items' own GET cannot say (docs/permissions.md, "Lists"). Records,
+# forms and frameworks are listed exactly as ``GET .../{id}`` lets the caller open them.
+LISTS = {
+    "/v1/coaching/pairs": ListRule("a school's recorded pairs for its leaders; all of them for trust leaders",
+                                   allows=_sees_pair),
+}
 
 
 def access() -> Access:

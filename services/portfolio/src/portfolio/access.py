@@ -12,7 +12,7 @@ from flask import g
 from sqlalchemy import and_, or_, true
 
 from canopy_kit.auth.flask import current_principal
-from canopy_kit.auth.permissions import Permissions
+from canopy_kit.auth.permissions import ListRule, Permissions
 from canopy_kit.projections.directory import ProjectedDirectory
 from canopy_kit.web.errors import ApiError
 from canopy_kit.web.request_uow import current_uow
@@ -50,8 +50,8 @@ def readable(person_id: str, date_column):
     return or_(*(and_(date_column >= p.starts_on, date_column <= (p.ends_on or date.max)) for p in windows))
 
 
-def may_read_record(person_id: str, on: date) -> bool:
-    perms = permissions()
+def may_read_record(person_id: str, on: date, perms: Permissions | None = None) -> bool:
+    perms = perms or permissions()
     if not perms.in_trust(person_id):
         return False
     windows = perms.record_windows("portfolio.read", person_id)
@@ -73,3 +73,25 @@ def require_decider(school_id: str) -> None:
 def require_programme_runner() -> None:
     if not current_principal().has_role(PROGRAMME_RUNNERS):
         raise ApiError(403, "only the trust's CPD team runs the programme")
+
+
+def request_schools(perms: Permissions) -> set[str]:
+    """Schools whose CPD requests the caller sees besides their own: those they decide for."""
+    return perms.principal.schools_with(DECIDERS)
+
+
+# What each list shows where its items' own GET cannot say (docs/permissions.md, "Lists").
+# Activities are listed exactly as ``GET /v1/activities/{id}`` lets the caller open them.
+LISTS = {
+    "/v1/people/{person_id}/evidence": ListRule(
+        "the person's evidence added inside the caller's windows (as its file opens)",
+        allows=lambda perms, row: may_read_record(row["person_id"], row["added_on"], perms)),
+    "/v1/me/evaluations/due": ListRule(
+        "the caller's own evaluations", allows=lambda perms, row: row["person_id"] == perms.principal.person_id,
+        about=lambda perms, row: row["submitted_at"] is None and row["due_on"] <= perms.today),
+    "/v1/cpd-requests": ListRule(
+        "the caller's own requests and those of the schools they decide for",
+        allows=lambda perms, row: (row["person_id"] == perms.principal.person_id
+                                   or row["school_id"] in request_schools(perms))),
+    "/v1/programme/courses": ListRule("the trust's whole programme", allows=lambda perms, row: True),
+}

@@ -44,13 +44,12 @@ def blueprint() -> Blueprint:
     def list_pairs(args):
         """Recorded coaching pairs: a school's for its leaders, all for trust leaders."""
         caller = access()
-        schools = caller.perms.schools_for("reports.trust")
+        schools = caller.coaching_pair_schools()
         query = select(coaching_pairs).where(coaching_pairs.c.trust_id == caller.principal.trust_id)
         if schools is not None:
-            led = caller.principal.schools_with(("headteacher", "senior_leader"))
-            if not led:
+            if not schools:
                 raise ApiError(403, "coaching pairs are for school leaders and trust leaders")
-            query = query.where(coaching_pairs.c.school_id.in_(led))
+            query = query.where(coaching_pairs.c.school_id.in_(schools))
         return paginate(current_uow().session, query.order_by(coaching_pairs.c.created_at.desc()), args, scalars=False)
 
     @blp.route("/pairs", methods=["POST"])

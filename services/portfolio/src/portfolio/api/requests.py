@@ -90,7 +90,7 @@ def blueprint() -> Blueprint:
     def list_requests(args):
         """The caller's own requests, and those of the schools whose requests they decide."""
         principal = current_principal()
-        schools = principal.schools_with(access.DECIDERS)
+        schools = access.request_schools(access.permissions())
         query = select(cpd_requests).where(cpd_requests.c.trust_id == principal.trust_id, or_(
             cpd_requests.c.person_id == principal.person_id, cpd_requests.c.school_id.in_(schools)))
         if args.get("status"):
