@@ -34,6 +34,12 @@ class Scope:
     trust_id: str
     schools: dict[str, School]
     whole_trust: bool
+    trust_schools: dict[str, School] | None = None  # every school of the trust, whatever was chosen
+
+    def population(self) -> "Scope":
+        """Every cell of the trust: what suppression is decided on, whoever asks."""
+        schools = self.trust_schools if self.trust_schools is not None else self.schools
+        return Scope(self.trust_id, {**schools, NO_SCHOOL: NO_SCHOOL_ROW}, whole_trust=True)
 
     def cell_schools(self) -> list[str]:
         return [*self.schools, *([ALL_SCHOOLS] if self.whole_trust else [])]
@@ -64,4 +70,4 @@ def report_scope(school_id: str | None, phase: str | None) -> Scope:
     unfiltered = school_id is None and phase is None
     if trust_wide and unfiltered:
         chosen[NO_SCHOOL] = NO_SCHOOL_ROW
-    return Scope(principal.trust_id, chosen, whole_trust=trust_wide and unfiltered)
+    return Scope(principal.trust_id, chosen, whole_trust=trust_wide and unfiltered, trust_schools=schools)

@@ -14,12 +14,11 @@ from flask_smorest import Blueprint
 from canopy_kit.auth.flask import authenticated
 from canopy_kit.web.docs import error_responses
 from canopy_kit.web.request_uow import current_uow
-from reporting import queries
+from reporting import disclosure, queries
 from reporting.access import report_scope
 from reporting.api import schemas
 from reporting.domain.suppression import suppress
 from reporting.domain.years import label
-from reporting.rollups import ALL_SCHOOLS
 
 
 @dataclass(frozen=True)
@@ -28,29 +27,40 @@ class Report:
     summary: str
     query: Callable
     rows: type
+    rollup: str | None  # the rollup whose cells the rows show (None: see ``taken_from``)
     dimension: str | None = None  # rows of one school are told apart by this
     labels: tuple[str, ...] = ()  # what names the dimension value (never blanked)
+    taken_from: tuple[tuple[str, tuple[str, ...]], ...] = ()  # rollup -> fields, where a row mixes rollups
 
     @property
     def figures(self) -> tuple[str, ...]:
         identity = {"school_id", "school_name", "phase", "suppressed", "people", self.dimension, *self.labels}
         return tuple(name for name in self.rows._declared_fields if name not in identity)
 
-    def siblings(self, row: dict[str, Any]):
-        # Rows compared across schools: one dimension value; the trust's own row stands apart.
-        return row.get(self.dimension) if self.dimension else None, row["school_id"] == ALL_SCHOOLS
+    @property
+    def sources(self) -> dict[str, tuple[str, ...]]:
+        """rollup -> the row's fields that come from its cells (blanked together)."""
+        if self.taken_from:
+            return dict(self.taken_from)
+        return {self.rollup: (*self.figures, "people")}
 
 
 REPORTS = (
     Report("observations", "Observation profile per principle and school (reportable records only)",
-           queries.observation_profile, schemas.ObservationRowSchema, "principle_id", ("code", "title")),
-    Report("cpd", "CPD activities, hours, spend and cover per school", queries.cpd_summary, schemas.CpdRowSchema),
+           queries.observation_profile, schemas.ObservationRowSchema, "obs_principle", "principle_id",
+           ("code", "title")),
+    Report("cpd", "CPD activities, hours, spend and cover per school", queries.cpd_summary, schemas.CpdRowSchema,
+           "cpd_school"),
     Report("cpd-types", "CPD per school and type of activity", queries.cpd_by_type, schemas.CpdTypeRowSchema,
-           "activity_type"),
+           "cpd_type", "activity_type"),
     Report("impact", "CPD impact: mean evaluation ratings per school and stage", queries.cpd_impact,
-           schemas.ImpactRowSchema, "stage"),
+           schemas.ImpactRowSchema, "impact", "stage"),
+    # Staff counts come from the directory and are shown; the counts of people observed and with
+    # CPD are the observed-staff and CPD cells, blanked where those reports blank them.
     Report("participation", "Staff observed and staff with CPD per school: where support has not reached",
-           queries.participation, schemas.ParticipationRowSchema),
+           queries.participation, schemas.ParticipationRowSchema, None,
+           taken_from=(("obs_school", ("observed", "observed_share", "records", "open_action_steps")),
+                       ("cpd_school", ("with_cpd", "cpd_share")))),
 )
 
 
@@ -75,12 +85,21 @@ def as_csv(report: Report, body: dict[str, Any]) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
+def answer(report: Report, session, scope, year: int, threshold: int) -> list[dict[str, Any]]:
+    """The report's rows for this scope: worked out and blanked for the whole trust, whoever asks,
+    then narrowed to the scope, so that every filter only selects rows of one suppressed table."""
+    rows = report.query(session, scope.population(), year)
+    hidden = disclosure.hidden(session, scope.trust_id, year, threshold, report.sources)
+    shown = set(scope.cell_schools())
+    return [row for row in suppress(rows, hidden, report.sources, report.dimension) if row["school_id"] in shown]
+
+
 def _view(report: Report):
     def view(args):
         scope = report_scope(args["school_id"], args["phase"])
         year = args["year"] or queries.current_year()
         threshold = current_app.extensions["canopy"].settings.min_group_size
-        rows = suppress(report.query(current_uow().session, scope, year), threshold, report.figures, report.siblings)
+        rows = answer(report, current_uow().session, scope, year, threshold)
         body = {"report": report.name, "year": year, "year_label": label(year), "min_group_size": threshold,
                 "rows": rows}
         return as_csv(report, body) if args["format"] == "csv" else body

@@ -1,0 +1,1 @@
+"""Privacy rules every service's aggregate views share (small-group suppression)."""
