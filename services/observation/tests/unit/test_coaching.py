@@ -2,11 +2,11 @@
 from canopy_kit.testing import outbox_events
 
 
-def _record(observation, trust, make_drop_in, observee, rating, privacy="reportable", behaviour=None):
+def _record(observation, trust, make_drop_in, observee, rating, privacy="reportable", behaviour=None, observer=None):
     body = make_drop_in(observee=observee, rating=rating, privacy=privacy)
     if behaviour is not None:
         body["responses"]["behaviour"] = behaviour
-    response = observation.client.post("/v1/records", headers=trust.headers(trust.coach), json=body)
+    response = observation.client.post("/v1/records", headers=trust.headers(observer or trust.coach), json=body)
     assert response.status_code == 201, response.json
 
 
@@ -52,3 +52,25 @@ def test_a_coaching_pair_is_recorded_with_its_event(observation, trust, principl
     assert themselves.status_code == 422 and "coachee_id" in themselves.json["errors"]
     events = [e for e in outbox_events(observation.runtime) if e.event_type == "observation.coaching_pair.recorded"]
     assert [e.payload["coach_id"] for e in events] == [trust.teacher]
+
+
+def test_a_school_view_and_the_trust_view_cannot_be_subtracted_to_reveal_a_small_group(
+        observation, trust, make_drop_in):
+    # Three people rated at Ash, one at Birch (too few): the trust's four minus Ash's three would
+    # give Birch's one person back, so Ash's figure is blanked as its complement.
+    for person in (trust.teacher, trust.manager, trust.colleague):
+        _record(observation, trust, make_drop_in, person, 3)
+    _record(observation, trust, make_drop_in, trust.teacher_b, 1, observer=trust.head_b)
+
+    def questioning(caller, school_id=None):
+        query = f"?school_id={school_id}" if school_id else ""
+        view = observation.client.get(f"/v1/coaching/principles{query}", headers=trust.headers(caller))
+        assert view.status_code == 200, view.json
+        return {p["code"]: p for p in view.json["principles"]}["6"]
+
+    whole = questioning(trust.leader)
+    assert not whole["suppressed"] and whole["people"] == 4
+    for caller, school_id in ((trust.head_a, trust.school_a), (trust.head_b, trust.school_b),
+                              (trust.leader, trust.school_a), (trust.leader, trust.school_b)):
+        alone = questioning(caller, school_id)
+        assert alone["suppressed"] and alone["mean"] is None and alone["people"] is None, (caller, school_id)

@@ -1,6 +1,8 @@
 """Coaching pairs: per principle, who shows strength and who would benefit from development, from
 **reportable** records only (a developmental record is never counted), with groups of fewer than
-``MIN_GROUP_SIZE`` people suppressed; then suggested coach/coachee pairs, within a school first.
+``MIN_GROUP_SIZE`` people suppressed, decided once for the whole trust (a school's group, and the
+complement that keeps it from being worked out from the trust's view); then suggested
+coach/coachee pairs, within a school first.
 
 A person's score for a principle is the mean of their normalised ratings (0..1, whatever the
 form's scale) on items linked to that principle, over the window.
@@ -14,6 +16,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 
 from canopy_kit.db.uow import UnitOfWork
+from canopy_kit.privacy.suppression import TOTAL, hidden_cells, table
 from canopy_kit.web.errors import field_error
 from observation.db import coaching_pairs, framework_items, record_ratings, records
 from observation.handlers.common import new_id, now
@@ -23,8 +26,9 @@ DEVELOPMENT_AT = 0.5
 COACHEES_PER_COACH = 2
 
 
-def _scores(uow: UnitOfWork, trust_id: str, school_id: str | None, since: date) -> dict[str, dict[str, Any]]:
-    """principle -> person -> {"score", "ratings", "school"} from reportable, shared records."""
+def _ratings(uow: UnitOfWork, trust_id: str, since: date) -> list:
+    """(principle, person, school, mean score, ratings) from reportable, shared records: the whole
+    trust, since suppression is decided over all of it whichever school is asked for."""
     query = (select(record_ratings.c.principle_id, records.c.observee_id, records.c.school_id,
                     func.avg(record_ratings.c.normalised).label("score"), func.count().label("n"))
              .join(records, records.c.id == record_ratings.c.record_id)
@@ -32,11 +36,27 @@ def _scores(uow: UnitOfWork, trust_id: str, school_id: str | None, since: date) 
                     records.c.status != "draft", records.c.observed_on >= since,
                     record_ratings.c.principle_id.is_not(None))
              .group_by(record_ratings.c.principle_id, records.c.observee_id, records.c.school_id))
-    if school_id is not None:
-        query = query.where(records.c.school_id == school_id)
+    return uow.session.execute(query).all()
+
+
+def _hidden(rows: list, min_group_size: int) -> set:
+    """Which (school or ``TOTAL``, principle) figures to blank: one table of the schools' groups
+    and the trust's, so a school's view and the trust's can never be subtracted to reveal a
+    small group (``canopy_kit.privacy.suppression``)."""
+    people: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for row in rows:
+        people[(row.school_id, row.principle_id)].add(row.observee_id)
+        people[(TOTAL, row.principle_id)].add(row.observee_id)
+    return hidden_cells(table({key: len(group) for key, group in people.items()}, row_totals=False),
+                        min_group_size)
+
+
+def _scores(rows: list, school_id: str | None) -> dict[str, dict[str, Any]]:
+    """principle -> person -> {"score", "ratings", "school"} for one school or the whole trust."""
     totals: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    for row in uow.session.execute(query):
-        totals[row.principle_id][row.observee_id].append((row.score, row.n, row.school_id))
+    for row in rows:
+        if school_id is None or row.school_id == school_id:
+            totals[row.principle_id][row.observee_id].append((row.score, row.n, row.school_id))
     scores: dict[str, dict[str, Any]] = {}
     for principle, people in totals.items():
         scores[principle] = {}
@@ -74,11 +94,13 @@ def principle_titles(uow: UnitOfWork, trust_id: str) -> dict[str, tuple[str, str
 def coaching_view(uow: UnitOfWork, *, trust_id: str, school_id: str | None, since: date,
                   min_group_size: int) -> list[dict[str, Any]]:
     titles = principle_titles(uow, trust_id)
+    rows = _ratings(uow, trust_id, since)
+    hidden = _hidden(rows, min_group_size)
     view = []
-    for principle, people in sorted(_scores(uow, trust_id, school_id, since).items()):
+    for principle, people in sorted(_scores(rows, school_id).items()):
         code, title = titles.get(principle, ("", ""))
         entry: dict[str, Any] = {"principle_id": principle, "code": code, "title": title,
-                                 "suppressed": len(people) < min_group_size}
+                                 "suppressed": (school_id or TOTAL, principle) in hidden}
         if entry["suppressed"]:
             view.append({**entry, "people": None, "mean": None, "strengths": [], "development": [], "pairs": []})
             continue
