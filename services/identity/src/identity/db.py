@@ -28,6 +28,9 @@ schools = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("trust_id", "name", name="uq_schools_trust_name"),
 )
+# The importer finds a school by URN: two in one trust would make a row ambiguous. Schools without
+# a URN are not compared (NULLs are distinct). An index, so SQLite adds it without copying the table.
+Index("uq_schools_trust_urn", schools.c.trust_id, schools.c.urn, unique=True)
 
 people = Table(
     "people", metadata,

@@ -1,9 +1,10 @@
 """Another service's copy of the directory, kept only from identity's events, decides permissions
 the same way identity does, whatever order or number of times the events arrive."""
 import random
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import MetaData
 
 from canopy_kit.auth import Principal
@@ -14,7 +15,7 @@ from canopy_kit.projections.directory import ProjectedDirectory, subscribe_direc
 from canopy_kit.service import Runtime, ServiceSpec
 from canopy_kit.testing import make_settings, outbox_events, prepare_database
 from identity.directory import IdentityDirectory
-from identity import tokens
+from identity import queries, tokens
 
 
 def _consumer(tmp_path):
@@ -82,3 +83,75 @@ def test_an_older_event_never_overwrites_a_newer_one(identity, trust, tmp_path):
         name = conn.execute(select(dir_people.c.preferred_name).where(dir_people.c.person_id == trust.teacher)).scalar()
     assert name == "Tommy"
     runtime.dispose()
+
+
+@pytest.mark.parametrize("days_after_last_day", [0, 1, 2])
+def test_transfer_ends_line_management_starting_on_or_after_the_last_day(identity, trust, tmp_path,
+                                                                         days_after_last_day):
+    """Case 5: line management at the old school that starts on the transfer's last day, or after
+    it, ends with the employment; no old manager keeps the person, in identity or in a projection."""
+    admin = trust.headers(trust.admin)
+    effective_on = date.today()
+    last_day = effective_on - timedelta(days=1)
+    starts_on = last_day + timedelta(days=days_after_last_day)
+    assigned = identity.client.post("/v1/line-managers", headers=admin, json={
+        "person_id": trust.teacher, "manager_id": trust.other_manager, "school_id": trust.school_a,
+        "starts_on": starts_on.isoformat()})
+    assert assigned.status_code == 201, assigned.json
+    employment = identity.client.get(f"/v1/people/{trust.teacher}", headers=admin).json["employments"][0]
+    moved = identity.client.post(f"/v1/people/{trust.teacher}/transfers", headers=admin, json={
+        "from_employment_id": employment["id"], "to_school_id": trust.school_b,
+        "effective_on": effective_on.isoformat()})
+    assert moved.status_code == 201, moved.json
+
+    history = identity.client.get(f"/v1/people/{trust.teacher}", headers=admin).json["line_managers"]
+    # Everything ends by the last day; the new period, if it was to start later, before it starts.
+    assert [(m["manager_id"], m["starts_on"], m["ends_on"]) for m in history] == [
+        (trust.manager, "2024-09-01", min(starts_on - timedelta(days=1), last_day).isoformat()),
+        (trust.other_manager, starts_on.isoformat(), last_day.isoformat())]
+    for manager in (trust.manager, trust.other_manager):
+        appraisees = identity.client.get("/v1/me/appraisees", headers=trust.headers(manager)).json["items"]
+        assert trust.teacher not in {p["id"] for p in appraisees}
+    days = [effective_on + timedelta(days=n) for n in range(5)]
+    with identity.runtime.uow_factory() as uow:
+        assert all(trust.teacher not in uow.session.execute(queries.appraisees(uow.session, m, day)).scalars().all()
+                   for m in (trust.manager, trust.other_manager) for day in days)
+
+    runtime, processor = _consumer(tmp_path)
+    events = outbox_events(identity.runtime)
+    shuffled = events + events[::2]
+    random.Random(days_after_last_day).shuffle(shuffled)
+    _deliver(processor, shuffled)
+    with identity.runtime.uow_factory() as mine, runtime.uow_factory() as theirs:
+        projected = ProjectedDirectory(theirs.session)
+        assert all(projected.managed_at(m, trust.teacher, day) == set()
+                   for m in (trust.manager, trust.other_manager) for day in days)
+        assert _decisions(projected, trust, mine.session) == _decisions(IdentityDirectory(mine.session), trust,
+                                                                        mine.session)
+    runtime.dispose()
+
+
+def _post(identity, trust, path, body):
+    return identity.client.post(path, json=body, headers=trust.headers(trust.admin))
+
+
+def _get(identity, trust, path):
+    return identity.client.get(path, headers=trust.headers(trust.admin))
+
+
+def test_line_management_outlives_one_of_two_employments_at_the_same_school(identity, trust):
+    """Line management at a school lasts while the person works there: ending one of two jobs at
+    the school keeps it; ending the other ends it with that job."""
+    second = _post(identity, trust, f"/v1/people/{trust.colleague}/employments", {
+        "school_id": trust.school_a, "job_title": "Exams Officer", "staff_category": "support", "fte": 0.2,
+        "starts_on": "2024-09-01"})
+    assert second.status_code == 201, second.json
+    jobs = {j["id"]: j for j in _get(identity, trust, f"/v1/people/{trust.colleague}").json["employments"]}
+    first = next(job_id for job_id in jobs if job_id != second.json["id"])
+    assert _post(identity, trust, f"/v1/employments/{first}/end", {"on": "2025-08-31"}).status_code == 204
+    history = _get(identity, trust, f"/v1/people/{trust.colleague}").json["line_managers"]
+    assert [(m["manager_id"], m["ends_on"]) for m in history] == [(trust.other_manager, None)]
+    ended = _post(identity, trust, f"/v1/employments/{second.json['id']}/end", {"on": "2025-12-31"})
+    assert ended.status_code == 204
+    history = _get(identity, trust, f"/v1/people/{trust.colleague}").json["line_managers"]
+    assert [(m["manager_id"], m["ends_on"]) for m in history] == [(trust.other_manager, "2025-12-31")]

@@ -1,6 +1,7 @@
 """Bulk staff import: every row checked first, all or nothing, idempotent."""
 import csv
 import io
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -148,3 +149,77 @@ def test_ten_thousand_rows_validate_and_apply(identity, trust):
         again = run_import(uow, _csv(rows), trust_id=trust.trust_id)
         uow.commit()
     assert again.valid and set(again.changes.values()) == {0}
+
+
+def _tom(**extra):
+    """A row for the SmallTrust's Tom, matching what he already has except what ``extra`` says."""
+    return _row("tom@oak.example.org", "oak-a", given_name="Tom", family_name="Test", starts_on="2024-09-01",
+                roles="", **extra)
+
+
+def _history(trust, person_id):
+    record = trust.service.client.get(f"/v1/people/{person_id}", headers=trust.headers(trust.admin)).json
+    return [(m["manager_id"], m["starts_on"], m["ends_on"]) for m in record["line_managers"]]
+
+
+def _appraisees(trust, manager_id):
+    items = trust.service.client.get("/v1/me/appraisees", headers=trust.headers(manager_id)).json["items"]
+    return {p["id"] for p in items}
+
+
+def test_transfer_ends_line_management_an_import_made_that_day(identity, trust):
+    """Case 5 as reported: the import gives Tom a new line manager from today; a transfer from
+    today (last day yesterday) must end that too, not leave Omar with an appraisee at the old school."""
+    today, yesterday = date.today(), date.today() - timedelta(days=1)
+    imported = _import(trust, _csv([_tom(line_manager_email="omar@oak.example.org")]))
+    assert imported.status_code == 200 and imported.json["changes"]["line_managers_assigned"] == 1, imported.json
+    assert trust.teacher in _appraisees(trust, trust.other_manager)
+    employment = trust.service.client.get(f"/v1/people/{trust.teacher}", headers=trust.headers(trust.admin)).json
+    moved = trust.service.client.post(f"/v1/people/{trust.teacher}/transfers", headers=trust.headers(trust.admin),
+                                      json={"from_employment_id": employment["employments"][0]["id"],
+                                            "to_school_id": trust.school_b, "effective_on": today.isoformat()})
+    assert moved.status_code == 201, moved.json
+    assert trust.teacher not in _appraisees(trust, trust.other_manager)
+    assert _history(trust, trust.teacher) == [(trust.manager, "2024-09-01", yesterday.isoformat()),
+                                              (trust.other_manager, today.isoformat(), yesterday.isoformat())]
+    [ended] = [e for e in outbox_events(identity.runtime)
+               if e.event_type == "identity.line_manager.ended" and e.payload["manager_id"] == trust.other_manager]
+    assert (ended.payload["starts_on"], ended.payload["ends_on"]) == (today.isoformat(), yesterday.isoformat())
+
+
+def test_import_ending_an_employment_ends_its_line_management(identity, trust):
+    """The importer ends employments too: line management there ends with them, by the same rule,
+    whether it was in the trust already or comes from the file, and a second run changes nothing."""
+    today, yesterday = date.today(), date.today() - timedelta(days=1)
+    fixed_term_end = today + timedelta(days=30)
+    data = _csv([
+        _tom(ends_on=yesterday.isoformat()),  # Tom leaves school A: Maya's line management of him ends
+        _row("temp@oak.example.org", "oak-a", starts_on="2024-09-01", ends_on=fixed_term_end.isoformat(),
+             line_manager_email="maya@oak.example.org"),  # from the file, it ends with the fixed term
+        _row("gone@oak.example.org", "oak-a", starts_on="2024-09-01", ends_on=yesterday.isoformat(),
+             line_manager_email="maya@oak.example.org"),  # over before it would start: none is made
+    ])
+    dry = _import(trust, data, dry_run=True)
+    applied = _import(trust, data)
+    assert applied.status_code == 200, applied.json
+    assert dry.json["changes"] == applied.json["changes"]
+    assert applied.json["changes"]["line_managers_assigned"] == 1
+    assert applied.json["changes"]["line_managers_ended"] == 2
+    assert _history(trust, trust.teacher) == [(trust.manager, "2024-09-01", yesterday.isoformat())]
+    assert _appraisees(trust, trust.manager) == {_person_id(identity, "temp@oak.example.org")}
+    temp = _history(trust, _person_id(identity, "temp@oak.example.org"))
+    assert temp == [(trust.manager, today.isoformat(), fixed_term_end.isoformat())]
+    assert _history(trust, _person_id(identity, "gone@oak.example.org")) == []
+    # Every event of the file's line management carries its final state, whatever order they arrive in.
+    temp_events = [e.payload for e in outbox_events(identity.runtime) if e.event_type.startswith("identity.line_")
+                   and e.payload["person_id"] == _person_id(identity, "temp@oak.example.org")]
+    assert len(temp_events) == 2 and {p["ends_on"] for p in temp_events} == {fixed_term_end.isoformat()}
+    counts, events = _counts(identity), len(outbox_events(identity.runtime))
+    again = _import(trust, data)
+    assert again.status_code == 200 and set(again.json["changes"].values()) == {0}, again.json
+    assert _counts(identity) == counts and len(outbox_events(identity.runtime)) == events
+
+
+def _person_id(identity, email):
+    with identity.runtime.engine.connect() as conn:
+        return conn.execute(select(people.c.id).where(people.c.email == email)).scalar_one()

@@ -164,5 +164,7 @@ CONTRACTS = (
     Contract("identity.line_manager.assigned", 1, LineManagementV1, _LINE_EXAMPLE,
              "A person's appraiser at a school, from a date."),
     Contract("identity.line_manager.ended", 1, LineManagementV1, {**_LINE_EXAMPLE, "ends_on": "2026-08-31"},
-             "A line-management period ended; the history is kept."),
+             "A line-management period ended; the history is kept. It ends with the employment at its "
+             "school of the person managed or managing: one that was to start after that employment's "
+             "last day ends on that day, before it starts (ends_on < starts_on), and was never current."),
 )

@@ -2,11 +2,15 @@
 
 One current appraiser per person per school: a new assignment ends the running one the day before
 it starts. Periods never overlap, nobody manages themselves, and nobody ends up (directly or through
-others) managing their own manager on any day.
+others) managing their own manager on any day. Line management at a school lasts no longer than the
+employment there of the person managed or managing (``outlives``); a period that was to start after
+that employment's last day ends on that day, before it starts: it is empty and never current.
 """
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import partial
+from typing import Callable
 
 from sqlalchemy import and_, or_, select, update
 
@@ -68,7 +72,9 @@ def assign_line_manager(uow: UnitOfWork, *, trust_id: str, person_id: str, manag
                                         "directly or through others", 422)
     for existing in uow.session.execute(select(line_managers).where(
             line_managers.c.person_id == person_id, line_managers.c.school_id == school_id,
-            or_(line_managers.c.ends_on.is_(None), line_managers.c.ends_on >= starts_on))).all():
+            or_(line_managers.c.ends_on.is_(None),  # an empty period (see ``outlives``) overlaps nothing
+                and_(line_managers.c.ends_on >= starts_on, line_managers.c.ends_on >= line_managers.c.starts_on)))
+            ).all():
         if existing.starts_on < starts_on and existing.ends_on is None:
             end_line_management(uow, trust_id=trust_id, assignment_id=existing.id,
                                 ends_on=starts_on - timedelta(days=1), actor_id=actor_id)
@@ -91,20 +97,38 @@ def end_line_management(uow: UnitOfWork, *, trust_id: str, assignment_id: str, e
         raise field_error("ends_on", "must not be before the period started")
     if row.ends_on is not None and row.ends_on <= ends_on:
         raise ApiError(409, f"this line management already ended on {row.ends_on.isoformat()}")
-    uow.session.execute(update(line_managers).where(line_managers.c.id == assignment_id).values(ends_on=ends_on))
-    uow.publish("identity.line_manager.ended", line_payload(reload(uow, line_managers, assignment_id)),
+    _close(uow, trust_id, row, ends_on, actor_id)
+
+
+def _close(uow: UnitOfWork, trust_id: str, row, ends_on: date, actor_id: str | None) -> None:
+    uow.session.execute(update(line_managers).where(line_managers.c.id == row.id).values(ends_on=ends_on))
+    uow.publish("identity.line_manager.ended", line_payload(reload(uow, line_managers, row.id)),
                 trust_id=trust_id, school_id=row.school_id, actor_id=actor_id)
+
+
+def outlives(last_day: date, starts_on: date, ends_on: date | None, still_there: Callable[[date], bool]) -> bool:
+    """Must a line-management period end on ``last_day``, the last day of an employment at its school
+    of someone it names (managed or managing)? Yes if it runs on any later day, however late it
+    starts (line management an import made that day starts after a transfer's last day, and would
+    otherwise run on at the old school), unless that person still works at the school, through
+    another employment, on the next day it runs (``still_there``). The importer applies the same
+    rule to its rows; a period ended this way that starts after ``last_day`` is empty."""
+    if ends_on is not None and ends_on <= last_day:
+        return False
+    return not still_there(max(last_day + timedelta(days=1), starts_on))
 
 
 def end_open_assignments(uow: UnitOfWork, *, trust_id: str, person_id: str, school_id: str | None,
                          ends_on: date, actor_id: str | None = None) -> None:
-    """End line management running past ``ends_on`` where the person is managed or manages (at one
-    school, or everywhere): used when an employment ends or a person leaves."""
-    query = select(line_managers.c.id).where(
+    """End on ``ends_on`` the line management that ``outlives`` the person's employment (at one
+    school, or everywhere), where they are managed or manage: when an employment ends, a person
+    transfers or leaves. The employment rows must already say so."""
+    query = select(line_managers).where(
         or_(line_managers.c.person_id == person_id, line_managers.c.manager_id == person_id),
-        line_managers.c.starts_on <= ends_on,
         or_(line_managers.c.ends_on.is_(None), line_managers.c.ends_on > ends_on))
     if school_id is not None:
         query = query.where(line_managers.c.school_id == school_id)
-    for assignment_id in uow.session.execute(query).scalars().all():
-        end_line_management(uow, trust_id=trust_id, assignment_id=assignment_id, ends_on=ends_on, actor_id=actor_id)
+    query = query.order_by(line_managers.c.starts_on, line_managers.c.id).with_for_update()
+    for row in uow.session.execute(query).all():
+        if outlives(ends_on, row.starts_on, row.ends_on, partial(_employed_at, uow, person_id, row.school_id)):
+            _close(uow, trust_id, row, ends_on, actor_id)

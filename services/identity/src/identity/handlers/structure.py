@@ -40,18 +40,31 @@ def create_trust_with_admin(uow: UnitOfWork, *, name: str, slug: str, admin_give
     return trust_id, admin_id
 
 
-def _name_taken(uow: UnitOfWork, table, trust_id: str, name: str, except_id: str | None = None) -> bool:
-    query = select(table.c.id).where(table.c.trust_id == trust_id, table.c.name == name)
+def _taken(uow: UnitOfWork, table, trust_id: str, value: str, except_id: str | None = None,
+           column: str = "name") -> bool:
+    query = select(table.c.id).where(table.c.trust_id == trust_id, table.c[column] == value)
     if except_id:
         query = query.where(table.c.id != except_id)
     return uow.session.execute(query).first() is not None
 
 
+def _normalise_urn(urn: str | None) -> str | None:
+    return (urn or "").strip() or None  # blank is no URN, as the importer reads it
+
+
+def _check_urn(uow: UnitOfWork, trust_id: str, urn: str | None, except_id: str | None = None) -> None:
+    """A URN names one school of the trust: the importer finds schools by it (the unique index
+    ``uq_schools_trust_urn`` holds when two requests race; this names the field)."""
+    if urn is not None and _taken(uow, schools, trust_id, urn, except_id, column="urn"):
+        raise field_error("urn", f"another school of the trust has URN {urn}", 409)
+
+
 def add_school(uow: UnitOfWork, *, trust_id: str, name: str, phase: str, urn: str | None = None,
                actor_id: str | None = None) -> str:
-    name = name.strip()
-    if _name_taken(uow, schools, trust_id, name):
+    name, urn = name.strip(), _normalise_urn(urn)
+    if _taken(uow, schools, trust_id, name):
         raise field_error("name", "the trust already has a school with this name", 409)
+    _check_urn(uow, trust_id, urn)
     school_id = new_id()
     uow.session.execute(schools.insert().values(id=school_id, trust_id=trust_id, name=name, phase=phase, urn=urn,
                                                 status="open", created_at=now()))
@@ -66,8 +79,11 @@ def update_school(uow: UnitOfWork, *, trust_id: str, school_id: str, changes: di
     get_row(uow, schools, school_id, trust_id, "school", lock=True)
     if "name" in changes:
         changes["name"] = changes["name"].strip()
-        if _name_taken(uow, schools, trust_id, changes["name"], except_id=school_id):
+        if _taken(uow, schools, trust_id, changes["name"], except_id=school_id):
             raise field_error("name", "the trust already has a school with this name", 409)
+    if "urn" in changes:
+        changes["urn"] = _normalise_urn(changes["urn"])
+        _check_urn(uow, trust_id, changes["urn"], except_id=school_id)
     if not changes:
         return
     uow.session.execute(update(schools).where(schools.c.id == school_id).values(**changes))
@@ -92,7 +108,7 @@ def _set_group_schools(uow: UnitOfWork, trust_id: str, group_id: str, school_ids
 def create_group(uow: UnitOfWork, *, trust_id: str, name: str, school_ids: list[str],
                  actor_id: str | None = None) -> str:
     name = name.strip()
-    if _name_taken(uow, school_groups, trust_id, name):
+    if _taken(uow, school_groups, trust_id, name):
         raise field_error("name", "the trust already has a group with this name", 409)
     group_id = new_id()
     uow.session.execute(school_groups.insert().values(id=group_id, trust_id=trust_id, name=name))
@@ -106,7 +122,7 @@ def update_group(uow: UnitOfWork, *, trust_id: str, group_id: str, name: str, sc
                  actor_id: str | None = None) -> None:
     get_row(uow, school_groups, group_id, trust_id, "group", lock=True)
     name = name.strip()
-    if _name_taken(uow, school_groups, trust_id, name, except_id=group_id):
+    if _taken(uow, school_groups, trust_id, name, except_id=group_id):
         raise field_error("name", "the trust already has a group with this name", 409)
     uow.session.execute(update(school_groups).where(school_groups.c.id == group_id).values(name=name))
     members = _set_group_schools(uow, trust_id, group_id, school_ids)

@@ -1,10 +1,10 @@
 """Applying a checked staff import: everything in one transaction, or nothing."""
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
+from types import SimpleNamespace
 from typing import Callable
 
 from sqlalchemy import insert, update
@@ -14,6 +14,7 @@ from identity.db import employments, line_managers, people, role_grants
 from identity.handlers.common import (
     audit, employment_payload, grant_payload, line_payload, new_id, now, person_payload,
 )
+from identity.handlers.line_management import outlives
 from identity.importer.parse import Problem, parse
 from identity.importer.plan import TrustState, check, day_before, manager_start
 
@@ -45,10 +46,19 @@ class _Writer:
         self.uow, self.trust_id, self.actor_id, self.report = uow, trust_id, actor_id, report
         self.inserts: dict = {people: [], employments: [], role_grants: [], line_managers: []}
         self.events: list = []
+        self._lines: dict[str, dict] = {}  # assignment id -> the payload all its events share
 
     def event(self, event_type: str, payload: dict, school_id: str | None = None) -> None:
         self.events.append((event_type, payload, {"trust_id": self.trust_id, "school_id": school_id,
                                                   "actor_id": self.actor_id}))
+
+    def line_event(self, event_type: str, row: dict, school_id: str) -> None:
+        """An event of a line-management row, carrying the row as it is at the end of the import:
+        events written in one statement may share a time, and a projection keeps whichever of
+        equal times comes last, so an assignment's events must not disagree."""
+        payload = self._lines.setdefault(row["id"], {})
+        payload.update(line_payload(SimpleNamespace(**row)))
+        self.event(event_type, payload, school_id)
 
     def add(self, table, values: dict, count: str) -> dict:
         self.inserts[table].append(values)
@@ -71,6 +81,7 @@ def _apply(uow: UnitOfWork, state: TrustState, rows, trust_id: str, actor_id: st
            today: date, progress: Progress | None, dry_run: bool) -> None:
     writer = _Writer(uow, trust_id, actor_id, report)
     person_ids: dict[str, str] = {}
+    job_ends: list[tuple[str, str, date]] = []  # (person, school, last day) of each row's employment that ends
     for row in rows:  # people first: line managers may be defined later in the file
         if row.email in person_ids:
             continue
@@ -98,11 +109,15 @@ def _apply(uow: UnitOfWork, state: TrustState, rows, trust_id: str, actor_id: st
                                               "school_id": school_id, "starts_on": row.starts_on, **job},
                                 "employments_created")
             writer.event("identity.employment.started", employment_payload(SimpleNamespace(**values)), school_id)
+            state.add_job(values)
         elif any(existing[k] != v for k, v in job.items()):
             writer.update(employments, existing["id"], job, "employments_updated")
             event = "identity.employment.ended" if row.ends_on and existing["ends_on"] is None \
                 else "identity.employment.updated"
             writer.event(event, employment_payload(SimpleNamespace(**{**existing, **job})), school_id)
+            existing.update(job)
+        if row.ends_on is not None:  # on every import: what already ended with it is left alone
+            job_ends.append((person_id, school_id, row.ends_on))
         for role in row.roles:
             if (person_id, role, school_id) not in state.grants:
                 state.grants.add((person_id, role, school_id))
@@ -116,8 +131,26 @@ def _apply(uow: UnitOfWork, state: TrustState, rows, trust_id: str, actor_id: st
                           else state.people_by_email[row.line_manager_email]["id"], school_id, today)
         if progress is not None and (done % 500 == 0 or done == len(rows)):
             progress(done, len(rows))
+    _end_outlived_lines(writer, state, job_ends)  # after every row: a later one may name them as a manager
     if not dry_run:
         writer.flush()
+
+
+def _end_outlived_lines(writer: _Writer, state: TrustState, job_ends: list[tuple[str, str, date]]) -> None:
+    """Line management at a school ends with the employment there, by the rule ``end_employment``
+    follows (``outlives``), whether it was in the trust already or comes from this file."""
+    new_lines = {values["id"] for values in writer.inserts[line_managers]}
+    for person_id, school_id, last_day in job_ends:
+        for line in state.lines.get((person_id, school_id), ()):
+            if not outlives(last_day, line["starts_on"], line["ends_on"],
+                            partial(state.works_at, person_id, school_id)):
+                continue
+            line["ends_on"] = last_day  # a row still to be inserted is inserted so
+            if line["id"] in new_lines:
+                writer.report.changes["line_managers_ended"] += 1
+            else:
+                writer.update(line_managers, line["id"], {"ends_on": last_day}, "line_managers_ended")
+            writer.line_event("identity.line_manager.ended", line, school_id)
 
 
 def _line_manager(writer: _Writer, state: TrustState, row, person_id: str, manager_id: str, school_id: str,
@@ -126,15 +159,18 @@ def _line_manager(writer: _Writer, state: TrustState, row, person_id: str, manag
     if current is not None and current["manager_id"] == manager_id:
         return
     starts_on = manager_start(row, today)
+    if row.ends_on is not None and row.ends_on < starts_on:
+        return  # the employment is over before line management from the file would start
     if current is not None:
-        ends_on = max(day_before(starts_on), current["starts_on"])
-        writer.update(line_managers, current["id"], {"ends_on": ends_on}, "line_managers_ended")
-        writer.event("identity.line_manager.ended", line_payload(SimpleNamespace(**{**current, "ends_on": ends_on})), school_id)
+        current["ends_on"] = max(day_before(starts_on), current["starts_on"])
+        writer.update(line_managers, current["id"], {"ends_on": current["ends_on"]}, "line_managers_ended")
+        writer.line_event("identity.line_manager.ended", current, school_id)
     values = writer.add(line_managers, {"id": new_id(), "trust_id": writer.trust_id, "person_id": person_id,
                                         "manager_id": manager_id, "school_id": school_id, "starts_on": starts_on,
                                         "ends_on": None}, "line_managers_assigned")
     state.managers[(person_id, school_id)] = values
-    writer.event("identity.line_manager.assigned", line_payload(SimpleNamespace(**values)), school_id)
+    state.add_line(values)
+    writer.line_event("identity.line_manager.assigned", values, school_id)
 
 
 def run_import(uow: UnitOfWork, data: bytes, *, trust_id: str, actor_id: str | None = None, dry_run: bool = False,

@@ -21,24 +21,41 @@ class TrustState:
     people_by_email: dict[str, dict]
     employments: dict[tuple[str, str, date], dict]  # (person, school, starts_on) -> row
     grants: set[tuple[str, str, str]]  # (person, role, scope id) running now or later
-    managers: dict[tuple[str, str], dict]  # (person, school) -> the open line-management row
+    managers: dict[tuple[str, str], dict]  # (person, school) -> the line management running now or later
     employed_at: set[tuple[str, str]]  # (person, school) with an employment running today
     trust_managers: set[str]
+    # (person, school) -> their employment rows there, and the line management running past some
+    # day that names them (managed or managing): what ending an employment must look at.
+    jobs: dict[tuple[str, str], list[dict]] = field(default_factory=dict)
+    lines: dict[tuple[str, str], list[dict]] = field(default_factory=dict)
+    # URN -> the names of the schools sharing it: only a trust not yet migrated to unique URNs
+    # (revision 0003) can have any, and a row naming one is refused, never given to either school.
+    shared_urns: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, session: Session, trust_id: str, today: date) -> "TrustState":
         def rows(query):
             return [dict(r) for r in session.execute(query).mappings()]
 
-        school_rows = rows(select(schools.c.id, schools.c.urn, schools.c.status).where(schools.c.trust_id == trust_id))
+        school_rows = rows(select(schools.c.id, schools.c.name, schools.c.urn, schools.c.status)
+                           .where(schools.c.trust_id == trust_id).order_by(schools.c.name))
+        named: dict[str, list[str]] = {}
+        for r in school_rows:
+            if r["urn"]:
+                named.setdefault(r["urn"], []).append(r["name"])
         employment_rows = rows(select(employments).where(employments.c.trust_id == trust_id))
         running = or_(role_grants.c.valid_to.is_(None), role_grants.c.valid_to >= today)
         grant_rows = rows(select(role_grants.c.person_id, role_grants.c.role, role_grants.c.scope_id,
                                  role_grants.c.scope_type).where(role_grants.c.trust_id == trust_id, running))
-        manager_rows = rows(select(line_managers).where(line_managers.c.trust_id == trust_id,
-                                                        line_managers.c.ends_on.is_(None)))
-        return cls(
-            schools_by_urn={r["urn"]: (r["id"], r["status"]) for r in school_rows if r["urn"]},
+        line_rows = rows(select(line_managers).where(  # not the empty ones: they never run
+            line_managers.c.trust_id == trust_id,
+            or_(line_managers.c.ends_on.is_(None), line_managers.c.ends_on >= line_managers.c.starts_on)))
+        # The latest period per person and school that has not ended before today: a fixed-term
+        # one (ended with its employment) still counts, so re-importing its row changes nothing.
+        manager_rows = sorted((r for r in line_rows if r["ends_on"] is None or r["ends_on"] >= today),
+                              key=lambda r: r["starts_on"])
+        state = cls(
+            schools_by_urn={r["urn"]: (r["id"], r["status"]) for r in school_rows if len(named.get(r["urn"], ())) == 1},
             people_by_email={r["email"]: r for r in rows(select(people).where(people.c.trust_id == trust_id))},
             employments={(r["person_id"], r["school_id"], r["starts_on"]): r for r in employment_rows},
             grants={(r["person_id"], r["role"], r["scope_id"]) for r in grant_rows},
@@ -47,7 +64,24 @@ class TrustState:
                          if r["starts_on"] <= today and (r["ends_on"] is None or r["ends_on"] >= today)},
             trust_managers={r["person_id"] for r in grant_rows
                             if r["scope_type"] == "trust" and r["role"] in TRUST_MANAGER_ROLES},
+            shared_urns={urn: names for urn, names in named.items() if len(names) > 1},
         )
+        for row in employment_rows:
+            state.add_job(row)
+        for row in line_rows:
+            state.add_line(row)
+        return state
+
+    def add_job(self, row: dict) -> None:
+        self.jobs.setdefault((row["person_id"], row["school_id"]), []).append(row)
+
+    def add_line(self, row: dict) -> None:
+        for person_id in {row["person_id"], row["manager_id"]}:
+            self.lines.setdefault((person_id, row["school_id"]), []).append(row)
+
+    def works_at(self, person_id: str, school_id: str, on: date) -> bool:
+        return any(j["starts_on"] <= on and (j["ends_on"] is None or j["ends_on"] >= on)
+                   for j in self.jobs.get((person_id, school_id), ()))
 
 
 @dataclass
@@ -98,6 +132,10 @@ def check(rows: list[StaffRow], state: TrustState) -> Plan:
         name = (row.given_name, row.family_name, row.preferred_name)
         if names.setdefault(row.email, name) != name:
             problems.append(Problem(row.line, "given_name", "names differ from another row of the same email"))
+        if row.school_urn in state.shared_urns:
+            problems.append(Problem(row.line, "school_urn", f"schools of this trust share URN {row.school_urn!r} ("
+                                    f"{', '.join(state.shared_urns[row.school_urn])}); give each its own first"))
+            continue
         school = state.schools_by_urn.get(row.school_urn)
         if school is None:
             problems.append(Problem(row.line, "school_urn", f"no school of this trust has URN {row.school_urn!r}"))
