@@ -63,7 +63,7 @@ def table(people: Mapping[tuple[Hashable, Hashable], int], *, row_totals: bool) 
 
 
 class _Joined:
-    """Which equations are joined by cells that no small group can contain (union-find)."""
+    """Which equations are joined by hidden cells that no small group can contain (union-find)."""
 
     def __init__(self) -> None:
         self.parent: dict[Hashable, Hashable] = {}
@@ -85,30 +85,28 @@ def hidden_cells(cells: Iterable[Cell], threshold: int) -> set[Hashable]:
     small = [cell for cell in cells if cell.people < threshold]
     hidden = {cell.key for cell in small}
     # Cells that may join two equations: any total, and parts of enough people.
-    connectors = [cell for cell in cells if cell.total or cell.people >= threshold]
+    graph: dict[Hashable, list[tuple[Hashable, Cell]]] = {}
     joined = _Joined()
-    for cell in connectors:
-        if cell.key in hidden:
-            joined.join(*cell.ends)
+    for cell in cells:
+        if cell.total or cell.people >= threshold:
+            a, b = cell.ends
+            graph.setdefault(a, []).append((b, cell))
+            graph.setdefault(b, []).append((a, cell))
+            if cell.key in hidden:
+                joined.join(a, b)
     for part in sorted((c for c in small if not c.total), key=lambda c: (c.people, str(c.key))):
         if joined.find(part.ends[0]) == joined.find(part.ends[1]):
             continue
-        for cell in _cheapest_path(connectors, hidden, joined, part.ends):
+        for cell in _cheapest_path(graph, hidden, part.ends):
             hidden.add(cell.key)
             joined.join(*cell.ends)
     return hidden
 
 
-def _cheapest_path(connectors: list[Cell], hidden: set, joined: _Joined, ends) -> list[Cell]:
-    """The visible connectors to blank so that ``ends`` are joined: Dijkstra over the equations
-    (already-joined ones as one), hidden connectors free."""
-    graph: dict[Hashable, list[tuple[Hashable, Cell]]] = {}
-    for cell in connectors:
-        a, b = (joined.find(end) for end in cell.ends)
-        if a != b:
-            graph.setdefault(a, []).append((b, cell))
-            graph.setdefault(b, []).append((a, cell))
-    start, goal = joined.find(ends[0]), joined.find(ends[1])
+def _cheapest_path(graph: dict, hidden: set, ends) -> list[Cell]:
+    """The visible cells to blank so that ``ends`` are joined: Dijkstra over the equations, cells
+    already hidden free."""
+    start, goal = ends
     best: dict[Hashable, int] = {start: 0}
     came: dict[Hashable, tuple[Hashable, Cell]] = {}
     queue = [(0, 0, start)]
@@ -117,18 +115,18 @@ def _cheapest_path(connectors: list[Cell], hidden: set, joined: _Joined, ends) -
         cost, _, node = heapq.heappop(queue)
         if node == goal:
             break
-        if cost > best.get(node, cost):
+        if cost > best[node]:
             continue
         for other, cell in graph.get(node, ()):
-            step = 0 if cell.key in hidden else _COST[cell.kind] + cell.people
-            if cost + step < best.get(other, cost + step + 1):
-                best[other] = cost + step
+            total = cost + (0 if cell.key in hidden else _COST[cell.kind] + cell.people)
+            if total < best.get(other, total + 1):
+                best[other] = total
                 came[other] = (node, cell)
-                heapq.heappush(queue, (cost + step, order, other))
+                heapq.heappush(queue, (total, order, other))
                 order += 1
     if goal not in best:
-        # Only when every total is absent (a table of parts alone): nothing links the part to
-        # anything, so nothing derives it either.
+        # Only when nothing joins the part to anything (a table of parts alone, without totals):
+        # then nothing derives it either.
         return []
     path, node = [], goal
     while node != start:
