@@ -37,6 +37,8 @@ class ServiceSpec:
     key_source: Callable[["Runtime"], KeySource] | None = None
     load_demo: Callable[["Runtime"], dict[str, Any]] | None = None
     commands: Callable[[Any], None] | None = None  # adds argparse sub-commands
+    # The kinds of id its requests take beyond the directory's (canopy_kit.web.ids): name -> Kind.
+    id_kinds: Callable[[], dict[str, Any]] | None = None
     version: str = "1.0.0"
     api_description: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
@@ -62,6 +64,13 @@ class Runtime:
     @cached_property
     def subscriptions(self) -> Subscriptions:
         return self.spec.subscriptions()
+
+    @cached_property
+    def id_kinds(self) -> dict[str, Any]:
+        """Where each kind of id a request may carry is looked up, inside the caller's trust."""
+        from canopy_kit.web.ids import directory_kinds
+
+        return {**directory_kinds(), **(self.spec.id_kinds() if self.spec.id_kinds else {})}
 
     @cached_property
     def broker_probe(self):

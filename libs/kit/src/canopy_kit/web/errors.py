@@ -55,6 +55,19 @@ class ApiError(HTTPException):
         self.extra_headers = headers or {}
 
 
+class AbsentId(str):
+    """A field's reason meaning "this id is not your trust's" (``canopy_kit.web.ids``). Tenancy comes
+    before every rule: a request carrying one is answered 404, whatever else is wrong with it."""
+
+
+def _names_absent_id(errors: Any) -> bool:
+    if isinstance(errors, dict):
+        return any(_names_absent_id(reasons) for reasons in errors.values())
+    if isinstance(errors, list):
+        return any(_names_absent_id(reason) for reason in errors)
+    return isinstance(errors, AbsentId)
+
+
 def field_error(field: str, reason: str, status: int = 422) -> ApiError:
     return ApiError(status, f"{field}: {reason}", errors={field: [reason]})
 
@@ -83,9 +96,16 @@ def error_response(status: int, message: str, errors: dict[str, Any] | None = No
     return response
 
 
+def _absent_message(errors: dict[str, Any]) -> str:
+    return "The request names what does not exist in your trust: " + ", ".join(
+        sorted(name for name, reasons in errors.items() if _names_absent_id(reasons)))
+
+
 def from_http_exception(exc: HTTPException):
     status = exc.code or 500
     if isinstance(exc, ApiError):
+        if status == 422 and _names_absent_id(exc.errors):  # a schema a view loaded itself
+            return error_response(404, _absent_message(exc.errors), exc.errors, headers=exc.extra_headers)
         return error_response(status, exc.description, exc.errors, code=exc.error_code, headers=exc.extra_headers)
     data = getattr(exc, "data", None) or {}
     errors = flatten_webargs_messages(data.get("messages", {})) if "messages" in data else {}
@@ -94,6 +114,8 @@ def from_http_exception(exc: HTTPException):
         errors, message = {"body": ["is larger than this endpoint accepts"]}, "the request body is too large"
     elif status == 400 and "json" in errors:  # webargs' word for a body that is not JSON
         errors, message = {"body": errors.pop("json")}, "the request body is not valid JSON"
+    elif errors and status == 422 and _names_absent_id(errors):
+        status, message = 404, _absent_message(errors)
     elif errors and status == 422:
         message = "The request has invalid fields: " + ", ".join(sorted(errors))
     headers = dict(data.get("headers") or {})
