@@ -39,10 +39,6 @@ class Access:
     def me(self) -> str:
         return self.principal.person_id
 
-    def require_person(self, person_id: str, field: str) -> None:
-        if not self.perms.in_trust(person_id):
-            raise field_error(field, "no such person in your trust", 404)
-
     def observable_schools(self, observee_id: str) -> set[str]:
         """Schools where the caller may observe this person today."""
         works = self.directory.works_at(observee_id, self.today)
@@ -52,8 +48,8 @@ class Access:
         return works & (self.principal.schools_with(OBSERVER_ROLES) | managed)
 
     def require_may_observe(self, observee_id: str, school_id: str | None) -> str:
-        """The school the record is made at, or a precise 4xx."""
-        self.require_person(observee_id, "observee_id")
+        """The school the record is made at, or a precise 4xx (the observee is the caller's trust's:
+        ``RecordCreateSchema`` looked them up)."""
         if observee_id == self.me:
             raise field_error("observee_id", "you cannot observe yourself")
         schools = self.observable_schools(observee_id)

@@ -4,9 +4,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from canopy_kit.service import Runtime, ServiceSpec
+from canopy_kit.web.ids import IdKind
 from observation.api import blueprints
-from observation.db import metadata
+from observation.db import action_steps, framework_items, metadata, records, template_versions
 from observation.events import subscriptions
+
+
+def _id_kinds() -> dict:
+    """Observation's own kinds of id, beside the directory's (``canopy_kit.web.ids``)."""
+    return {"principle": IdKind(framework_items, "principle", "item_id"),
+            "template_version": IdKind(template_versions, "form version"), "record": IdKind(records, "record"),
+            "action_step": IdKind(action_steps, "action step")}
 
 
 def _load_demo(runtime: Runtime) -> dict:
@@ -22,6 +30,7 @@ SERVICE = ServiceSpec(
     migrations_dir=Path(__file__).resolve().parents[2] / "migrations",
     blueprints=blueprints,
     subscriptions=subscriptions,
+    id_kinds=_id_kinds,
     load_demo=_load_demo,
     api_description="Frameworks of principles and standards, versioned observation forms, drop-ins and "
                     "observations with their workflow, action steps, and coaching pairs.",

@@ -26,6 +26,7 @@ def blueprint() -> Blueprint:
     @blp.arguments(CoachingQuerySchema, location="query")
     @blp.response(200, CoachingViewSchema)
     @blp.alt_response(403, response="FORBIDDEN")
+    @blp.alt_response(404, response="NOT_FOUND")
     def principles(args):
         """Per principle, for one school or the whole trust: strengths, development and suggested
         pairs (within a school first), from reportable records of the recent window only."""
@@ -62,8 +63,6 @@ def blueprint() -> Blueprint:
         """Pair a coach with a coachee on a principle."""
         caller = access()
         caller.coaching_scope(body["school_id"])
-        for field in ("coach_id", "coachee_id"):
-            caller.require_person(body[field], field)
         starts_on = body["starts_on"] or date.today()
         pair_id = handlers.record_pair(current_uow(), trust_id=caller.principal.trust_id, actor_id=caller.me,
                                        **{**body, "starts_on": starts_on})

@@ -2,9 +2,9 @@
 from marshmallow import Schema, fields, validate
 
 from canopy_contracts.events.observation import ITEM_KINDS, KINDS, PRIVACY_TIERS, RECORD_STATUSES
+from canopy_kit.web.ids import TrustId, TrustIds
 from canopy_kit.web.pagination import PageArgs
 
-Ref = lambda **kw: fields.String(validate=validate.Length(min=1, max=36), **kw)  # noqa: E731
 Text = lambda limit, **kw: fields.String(validate=validate.Length(max=limit), **kw)  # noqa: E731
 Title = lambda **kw: fields.String(validate=validate.Length(min=1, max=200), **kw)  # noqa: E731
 
@@ -29,7 +29,8 @@ class FormItemSchema(Schema):
     label = fields.String(required=True, validate=validate.Length(min=1, max=300))
     help = Text(1000, load_default=None, allow_none=True)
     required = fields.Boolean(load_default=False)
-    principle_id = Ref(load_default=None, allow_none=True, metadata={"description": "a framework item's id"})
+    principle_id = TrustId("principle", load_default=None, allow_none=True,
+                           metadata={"description": "a framework item's id"})
     scale = fields.List(fields.Nested(ScalePointSchema), load_default=None, allow_none=True,
                         validate=validate.Length(max=20))
     options = fields.List(fields.Nested(OptionSchema), load_default=None, allow_none=True,
@@ -49,10 +50,10 @@ Sections = lambda: fields.List(fields.Nested(SectionSchema), required=True,  # n
 
 class TemplateCreateSchema(Schema):
     name = Title(required=True)
-    owner_school_id = Ref(load_default=None, allow_none=True,
-                          metadata={"description": "the school that owns it; null: the trust's own"})
-    shared_with_school_ids = fields.List(Ref(), load_default=None, allow_none=True, validate=validate.Length(max=200),
-                                         metadata={"description": "for a trust form: null shares it with every school"})
+    owner_school_id = TrustId("school", load_default=None, allow_none=True,
+                              metadata={"description": "the school that owns it; null: the trust's own"})
+    shared_with_school_ids = TrustIds("school", max_items=200, load_default=None, allow_none=True,
+                                      metadata={"description": "for a trust form: null shares it with every school"})
     sections = Sections()
 
 
@@ -86,7 +87,7 @@ class TemplateSchema(Schema):
 
 
 class TemplateQuerySchema(PageArgs):
-    school_id = Ref(load_default=None, metadata={"description": "only forms usable at this school"})
+    school_id = TrustId("school", load_default=None, metadata={"description": "only forms usable at this school"})
 
 
 class FrameworkItemInSchema(Schema):
@@ -143,15 +144,15 @@ class RecordFieldsSchema(Schema):
 
 class RecordCreateSchema(RecordFieldsSchema):
     kind = fields.String(required=True, validate=validate.OneOf(KINDS))
-    observee_id = Ref(required=True)
-    school_id = Ref(load_default=None, allow_none=True,
-                    metadata={"description": "where it happened; needed only if the person works at several"})
+    observee_id = TrustId("person", required=True)
+    school_id = TrustId("school", load_default=None, allow_none=True,
+                        metadata={"description": "where it happened; needed only if the person works at several"})
     observed_on = fields.Date(required=True)
-    template_version_id = Ref(required=True)
+    template_version_id = TrustId("template_version", required=True)
     privacy = fields.String(required=True, validate=validate.OneOf(PRIVACY_TIERS))
-    follows_up_record_id = Ref(load_default=None, allow_none=True)
-    completed_action_step_ids = fields.List(Ref(), load_default=list, validate=validate.Length(max=20),
-                                            metadata={"description": "earlier action steps followed up here"})
+    follows_up_record_id = TrustId("record", load_default=None, allow_none=True)
+    completed_action_step_ids = TrustIds("action_step", max_items=20, load_default=list,
+                                         metadata={"description": "earlier action steps followed up here"})
     share = fields.Boolean(load_default=False, metadata={"description": "share with the observee at once"})
 
 
@@ -202,9 +203,9 @@ class RecordSchema(RecordSummarySchema):
 
 
 class RecordQuerySchema(PageArgs):
-    observee_id = Ref(load_default=None)
-    observer_id = Ref(load_default=None)
-    school_id = Ref(load_default=None)
+    observee_id = TrustId("person", load_default=None)
+    observer_id = TrustId("person", load_default=None)
+    school_id = TrustId("school", load_default=None)
     kind = fields.String(load_default=None, validate=validate.OneOf(KINDS))
     status = fields.String(load_default=None, validate=validate.OneOf(RECORD_STATUSES))
     privacy = fields.String(load_default=None, validate=validate.OneOf(PRIVACY_TIERS))
@@ -215,15 +216,16 @@ class AcknowledgeSchema(Schema):
 
 
 class ShareSchema(Schema):
-    person_id = Ref(required=True)
+    person_id = TrustId("person", required=True)
 
 
 class CompleteStepSchema(Schema):
-    in_record_id = Ref(load_default=None, allow_none=True, metadata={"description": "the follow-up record"})
+    in_record_id = TrustId("record", load_default=None, allow_none=True,
+                           metadata={"description": "the follow-up record"})
 
 
 class CoachingQuerySchema(Schema):
-    school_id = Ref(load_default=None, metadata={"description": "one school; omitted: the whole trust"})
+    school_id = TrustId("school", load_default=None, metadata={"description": "one school; omitted: the whole trust"})
     days = fields.Integer(load_default=365, validate=validate.Range(min=1, max=1000),
                           metadata={"description": "the recent window, in days"})
 
@@ -260,10 +262,10 @@ class CoachingViewSchema(Schema):
 
 
 class CoachingPairInSchema(Schema):
-    principle_id = Ref(required=True)
-    coach_id = Ref(required=True)
-    coachee_id = Ref(required=True)
-    school_id = Ref(load_default=None, allow_none=True)
+    principle_id = TrustId("principle", required=True)
+    coach_id = TrustId("person", required=True)
+    coachee_id = TrustId("person", required=True)
+    school_id = TrustId("school", load_default=None, allow_none=True)
     starts_on = fields.Date(load_default=None, allow_none=True)
 
 

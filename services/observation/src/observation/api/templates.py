@@ -42,6 +42,7 @@ def blueprint() -> Blueprint:
     @authenticated(blp)
     @blp.arguments(TemplateQuerySchema, location="query")
     @blp.response(200, page_schema(TemplateSchema))
+    @blp.alt_response(404, response="NOT_FOUND")
     def list_templates(args):
         """The trust's forms (optionally only those usable at one school), newest first."""
         session = current_uow().session
@@ -58,6 +59,7 @@ def blueprint() -> Blueprint:
     @blp.arguments(TemplateCreateSchema)
     @blp.response(201, CreatedSchema)
     @blp.alt_response(403, response="FORBIDDEN")
+    @blp.alt_response(404, response="NOT_FOUND")
     def create_template(body):
         """A new form, as draft version 1: the trust's (shared with all or some schools) or a school's."""
         principal = current_principal()
