@@ -8,8 +8,9 @@ from sqlalchemy.orm import Session
 
 from canopy_kit.auth.flask import current_principal
 from canopy_kit.auth.permissions import ListRule, Period, Permissions
+from canopy_kit.web.ids import AnyOf, IdKind
 from canopy_kit.web.request_uow import current_uow
-from identity.db import employments, group_schools, line_managers, people
+from identity.db import employments, group_schools, line_managers, people, school_groups, schools
 
 
 class IdentityDirectory:
@@ -39,6 +40,15 @@ class IdentityDirectory:
 def permissions() -> Permissions:
     """The caller's permissions in this request."""
     return Permissions(current_principal(), IdentityDirectory(current_uow().session))
+
+
+def id_kinds() -> dict:
+    """Ids in identity's requests are looked up in its own tables, not in a projection."""
+    person, school = IdKind(people, "person"), IdKind(schools, "school")
+    group = IdKind(school_groups, "group of schools")
+    return {"person": person, "school": school, "group": group, "employment": IdKind(employments, "employment"),
+            "scope": AnyOf("school, group or trust", (school, group), trust_itself=True),
+            "audit_subject": AnyOf("person or school", (person, school))}
 
 
 # What each list shows where its items' own GET cannot say (docs/permissions.md, "Lists"). The

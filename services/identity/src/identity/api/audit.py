@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from canopy_kit.auth.flask import authenticated, current_principal
 from canopy_kit.web.errors import ApiError
+from canopy_kit.web.ids import TrustId
 from canopy_kit.web.pagination import page_schema, paginate
 from canopy_kit.web.request_uow import current_uow
 from identity.db import audit_log
@@ -17,7 +18,7 @@ from identity.directory import permissions
 
 class AuditQuerySchema(Schema):
     action = fields.String(validate=validate.Length(max=64))
-    subject_id = fields.String(validate=validate.Length(max=36))
+    subject_id = TrustId("audit_subject", metadata={"description": "the person or school concerned"})
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
     page_size = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
@@ -43,6 +44,7 @@ def blueprint() -> Blueprint:
     @blp.arguments(AuditQuerySchema, location="query")
     @blp.response(200, page_schema(AuditEntrySchema))
     @blp.alt_response(403, response="FORBIDDEN")
+    @blp.alt_response(404, response="NOT_FOUND")
     def list_entries(args):
         """Newest first, for trust admins; filter by action or by the person concerned."""
         if permissions().schools_for("audit.read") is not None:

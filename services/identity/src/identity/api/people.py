@@ -29,6 +29,7 @@ def blueprint() -> Blueprint:
     @authenticated(blp)
     @blp.arguments(DirectoryQuerySchema, location="query")
     @blp.response(200, page_schema(PersonSummarySchema))
+    @blp.alt_response(404, response="NOT_FOUND")
     def list_people(args):
         """People the caller may see (their schools' staff, their appraisees, themselves; everyone
         for trust-wide roles), searchable by name or email, filterable by school, role, status."""
@@ -40,6 +41,7 @@ def blueprint() -> Blueprint:
     @blp.arguments(PersonCreateSchema)
     @blp.response(201, CreatedSchema)
     @blp.alt_response(403, response="FORBIDDEN")
+    @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT", description="The email is already used in the trust")
     def create_person(body):
         """Add a member of staff, optionally with their first employment and an invitation."""

@@ -2,6 +2,7 @@
 from marshmallow import Schema, fields, validate
 
 from canopy_contracts.events.identity import PHASES, ROLES, SCHOOL_STATUSES, SCOPE_TYPES, STAFF_CATEGORIES
+from canopy_kit.web.ids import TrustId, TrustIds
 
 Name = lambda **kw: fields.String(validate=validate.Length(min=1, max=100), **kw)  # noqa: E731
 
@@ -24,12 +25,11 @@ class SchoolUpdateSchema(Schema):
 class GroupSchema(Schema):
     id = fields.String(dump_only=True)
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    school_ids = fields.List(fields.String(validate=validate.Length(max=36)), required=True,
-                             validate=validate.Length(max=100))
+    school_ids = TrustIds("school", max_items=100, required=True)
 
 
 class EmploymentInSchema(Schema):
-    school_id = fields.String(required=True, validate=validate.Length(max=36))
+    school_id = TrustId("school", required=True)
     job_title = fields.String(required=True, validate=validate.Length(min=1, max=200))
     staff_category = fields.String(required=True, validate=validate.OneOf(STAFF_CATEGORIES))
     fte = fields.Float(load_default=1.0, validate=validate.Range(min=0, max=1, min_inclusive=False))
@@ -99,7 +99,7 @@ class PersonUpdateSchema(Schema):
 
 class DirectoryQuerySchema(Schema):
     q = fields.String(validate=validate.Length(min=1, max=100), metadata={"description": "name or email contains"})
-    school_id = fields.String(validate=validate.Length(max=36))
+    school_id = TrustId("school")
     role = fields.String(validate=validate.OneOf(ROLES))
     status = fields.String(validate=validate.OneOf(("invited", "active", "disabled")))
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
@@ -107,18 +107,18 @@ class DirectoryQuerySchema(Schema):
 
 
 class GrantInSchema(Schema):
-    person_id = fields.String(required=True, validate=validate.Length(max=36))
+    person_id = TrustId("person", required=True)
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
     scope_type = fields.String(required=True, validate=validate.OneOf(SCOPE_TYPES))
-    scope_id = fields.String(required=True, validate=validate.Length(max=36))
+    scope_id = TrustId("scope", required=True, metadata={"description": "the trust's, a school's or a group's id"})
     valid_from = fields.Date(load_default=None)
     valid_to = fields.Date(load_default=None, allow_none=True)
 
 
 class LineManagementInSchema(Schema):
-    person_id = fields.String(required=True, validate=validate.Length(max=36))
-    manager_id = fields.String(required=True, validate=validate.Length(max=36))
-    school_id = fields.String(required=True, validate=validate.Length(max=36))
+    person_id = TrustId("person", required=True)
+    manager_id = TrustId("person", required=True)
+    school_id = TrustId("school", required=True)
     starts_on = fields.Date(load_default=None)
 
 

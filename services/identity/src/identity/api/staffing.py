@@ -12,6 +12,7 @@ from canopy_contracts.events.identity import STAFF_CATEGORIES
 from canopy_kit.auth.flask import authenticated, current_principal
 from canopy_kit.web.docs import error_responses
 from canopy_kit.web.errors import ApiError
+from canopy_kit.web.ids import TrustId
 from canopy_kit.web.request_uow import current_uow
 from identity import handlers
 from identity.api.people import invitation_link
@@ -23,8 +24,8 @@ from identity.mailer import Mailer
 
 
 class TransferSchema(Schema):
-    from_employment_id = fields.String(required=True, validate=validate.Length(max=36))
-    to_school_id = fields.String(required=True, validate=validate.Length(max=36))
+    from_employment_id = TrustId("employment", required=True)
+    to_school_id = TrustId("school", required=True)
     effective_on = fields.Date(required=True, metadata={"description": "first day at the new school"})
     job_title = fields.String(load_default=None, validate=validate.Length(min=1, max=200))
     staff_category = fields.String(load_default=None, validate=validate.OneOf(STAFF_CATEGORIES))

@@ -82,6 +82,7 @@ def blueprint() -> Blueprint:
     @blp.arguments(GroupSchema)
     @blp.response(201, CreatedSchema)
     @blp.alt_response(403, response="FORBIDDEN")
+    @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT")
     def create_group(body):
         """Create a group of schools (trust admins)."""
