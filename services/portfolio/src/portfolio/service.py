@@ -6,7 +6,8 @@ from pathlib import Path
 from canopy_kit.events.subscriptions import Subscriptions
 from canopy_kit.projections.directory import subscribe_directory
 from canopy_kit.service import Runtime, ServiceSpec
-from portfolio.db import metadata
+from canopy_kit.web.ids import IdKind
+from portfolio.db import activities, cpd_requests, metadata
 from portfolio.storage import DEFAULT_MAX_BYTES, FORM_ALLOWANCE
 
 
@@ -18,6 +19,11 @@ def _blueprints() -> list:
 
 def _subscriptions() -> Subscriptions:
     return subscribe_directory(Subscriptions())
+
+
+def _id_kinds() -> dict:
+    """Portfolio's own kinds of id, beside the directory's (``canopy_kit.web.ids``)."""
+    return {"activity": IdKind(activities, "activity"), "cpd_request": IdKind(cpd_requests, "CPD request")}
 
 
 def _load_demo(runtime: Runtime) -> dict:
@@ -33,6 +39,7 @@ SERVICE = ServiceSpec(
     migrations_dir=Path(__file__).resolve().parents[2] / "migrations",
     blueprints=_blueprints,
     subscriptions=_subscriptions,
+    id_kinds=_id_kinds,
     load_demo=_load_demo,
     # Evidence files (10 MiB, the form around them): the gateway lets bodies this big through.
     extra={"max_body_bytes": DEFAULT_MAX_BYTES + FORM_ALLOWANCE},

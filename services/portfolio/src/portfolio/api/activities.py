@@ -4,13 +4,13 @@ from __future__ import annotations
 from datetime import date
 
 from flask_smorest import Blueprint
-from marshmallow import fields, validate
 from sqlalchemy import select
 
 from canopy_kit.auth.flask import authenticated, current_principal
 from canopy_kit.web.docs import error_responses
 from canopy_kit.web.errors import ApiError
 from canopy_kit.web.idempotency import idempotent
+from canopy_kit.web.ids import TrustIds
 from canopy_kit.web.pagination import page_schema, paginate
 from canopy_kit.web.access_log import record_read
 from canopy_kit.web.request_uow import current_uow
@@ -24,18 +24,17 @@ from portfolio.handlers.common import get_row
 
 
 class AssignmentSchema(ActivityInSchema):
-    person_ids = fields.List(fields.String(validate=validate.Length(max=36)), required=True,
-                             validate=validate.Length(min=1, max=2000))
+    person_ids = TrustIds("person", min_items=1, max_items=2000, required=True)
 
 
 def _require_may_assign(person_ids: list[str]) -> None:
-    """The trust's CPD team for anyone; a school's CPD lead or head for their own school's staff."""
+    """The trust's CPD team for anyone (of the trust: ``AssignmentSchema`` looked them up); a
+    school's CPD lead or head for their own school's staff."""
     principal, perms = current_principal(), access.permissions()
     if principal.has_role(access.PROGRAMME_RUNNERS):
-        missing = [p for p in person_ids if not perms.in_trust(p)]
-    else:
-        schools = principal.schools_with(access.DECIDERS)
-        missing = [p for p in person_ids if not perms.directory.works_at(p, date.today()) & schools]
+        return
+    schools = principal.schools_with(access.DECIDERS)
+    missing = [p for p in person_ids if not perms.directory.works_at(p, date.today()) & schools]
     if missing:
         raise ApiError(403, "you may not assign learning to some of these people", errors={"person_ids": missing})
 

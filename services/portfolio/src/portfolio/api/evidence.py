@@ -11,11 +11,12 @@ from sqlalchemy import select
 
 from canopy_kit.auth.flask import authenticated, current_principal
 from canopy_kit.web.errors import ApiError
+from canopy_kit.web.ids import ID_KIND, TrustId
 from canopy_kit.web.pagination import PageArgs, page_schema, paginate
 from canopy_kit.web.access_log import record_read
 from canopy_kit.web.request_uow import current_uow
 from portfolio import access, storage
-from portfolio.api.schemas import Codes, CreatedSchema, Id, JsonList
+from portfolio.api.schemas import Codes, CreatedSchema, JsonList
 from portfolio.db import evidence
 from portfolio.handlers.activities import add_evidence
 from portfolio.handlers.common import get_row
@@ -24,13 +25,13 @@ from portfolio.handlers.common import get_row
 class LinkEvidenceSchema(Schema):
     title = fields.String(required=True, validate=validate.Length(min=1, max=200))
     url = fields.Url(required=True, schemes={"http", "https"}, validate=validate.Length(max=2000))
-    activity_id = Id(load_default=None, allow_none=True)
+    activity_id = TrustId("activity", load_default=None, allow_none=True)
     linked_standards = Codes()
 
 
 class FileFormSchema(Schema):
     title = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    activity_id = Id(load_default=None, allow_none=True)
+    activity_id = TrustId("activity", load_default=None, allow_none=True)
     linked_standards = fields.String(load_default="", metadata={"description": "codes separated by commas"})
 
 
@@ -57,13 +58,14 @@ def blueprint() -> Blueprint:
     @blp.route("/people/<person_id>/evidence", methods=["POST"])
     @authenticated(blp)
     @blp.response(201, CreatedSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
     @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
     @blp.doc(requestBody={"required": True, "content": {
         "application/json": {"schema": LinkEvidenceSchema},
         "multipart/form-data": {"schema": {"type": "object", "required": ["title", "file"], "properties": {
-            "title": {"type": "string"}, "activity_id": {"type": "string"},
+            "title": {"type": "string"}, "activity_id": {"type": "string", ID_KIND: "activity"},
             "linked_standards": {"type": "string"}, "file": {"type": "string", "format": "binary"}}}}}})
     def add(person_id):
         """Add evidence to one's own portfolio: a link (JSON) or a file (multipart form)."""

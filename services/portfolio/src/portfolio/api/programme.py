@@ -7,10 +7,11 @@ from sqlalchemy import func, select
 
 from canopy_contracts.events.portfolio import ACTIVITY_TYPES
 from canopy_kit.auth.flask import authenticated, current_principal
+from canopy_kit.web.ids import TrustIds
 from canopy_kit.web.pagination import PageArgs, page_schema, paginate
 from canopy_kit.web.request_uow import current_uow
 from portfolio import access
-from portfolio.api.schemas import Codes, CreatedManySchema, CreatedSchema, Hours, Id
+from portfolio.api.schemas import Codes, CreatedManySchema, CreatedSchema, Hours
 from portfolio.db import bookings, course_sessions, courses
 from portfolio.handlers import programme as handlers
 
@@ -47,8 +48,8 @@ class CourseSchema(Schema):
 
 
 class AttendanceSchema(Schema):
-    attended = fields.List(Id(), load_default=list, validate=validate.Length(max=10_000))
-    absent = fields.List(Id(), load_default=list, validate=validate.Length(max=10_000))
+    attended = TrustIds("person", max_items=10_000, load_default=list)
+    absent = TrustIds("person", max_items=10_000, load_default=list)
 
 
 def _course(session, row) -> dict:
@@ -111,6 +112,7 @@ def blueprint() -> Blueprint:
     @blp.arguments(AttendanceSchema)
     @blp.response(200, CreatedManySchema)
     @blp.alt_response(403, response="FORBIDDEN")
+    @blp.alt_response(404, response="NOT_FOUND")
     def attendance(body, session_id):
         """Mark who came: each attendee gets the session as an activity in their portfolio."""
         access.require_programme_runner()

@@ -7,10 +7,11 @@ from sqlalchemy import or_, select
 
 from canopy_contracts.events.portfolio import ACTIVITY_TYPES, DECISIONS
 from canopy_kit.auth.flask import authenticated, current_principal
+from canopy_kit.web.ids import TrustId
 from canopy_kit.web.pagination import page_schema, paginate
 from canopy_kit.web.request_uow import current_uow
 from portfolio import access
-from portfolio.api.schemas import CreatedSchema, Hours, Id, Money
+from portfolio.api.schemas import CreatedSchema, Hours, Money
 from portfolio.db import cpd_requests
 from portfolio.handlers import requests as handlers
 
@@ -19,7 +20,7 @@ class RequestInSchema(Schema):
     title = fields.String(required=True, validate=validate.Length(min=1, max=200))
     activity_type = fields.String(required=True, validate=validate.OneOf(ACTIVITY_TYPES))
     provider = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
-    school_id = Id(load_default=None, allow_none=True)
+    school_id = TrustId("school", load_default=None, allow_none=True)
     starts_on = fields.Date(required=True)
     ends_on = fields.Date(required=True)
     hours = Hours(required=True)
@@ -54,7 +55,7 @@ class RequestQuerySchema(Schema):
 
 
 class DecisionSchema(Schema):
-    request_id = Id(required=True)
+    request_id = TrustId("cpd_request", required=True)
     decision = fields.String(required=True, validate=validate.OneOf(DECISIONS))
     comment = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
 
@@ -76,6 +77,7 @@ def blueprint() -> Blueprint:
     @authenticated(blp)
     @blp.arguments(RequestInSchema)
     @blp.response(201, CreatedSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
     def submit(body):
         """Ask to attend an external activity; the school's CPD lead sees cost and cover."""

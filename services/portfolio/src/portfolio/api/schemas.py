@@ -4,8 +4,8 @@ import json
 from marshmallow import Schema, fields, validate
 
 from canopy_contracts.events.portfolio import ACTIVITY_TYPES, DELIVERIES
+from canopy_kit.web.ids import TrustId
 
-Id = lambda **kw: fields.String(validate=validate.Length(min=1, max=36), **kw)  # noqa: E731
 Codes = lambda: fields.List(fields.String(validate=validate.Length(max=32)), load_default=list,  # noqa: E731
                             validate=validate.Length(max=50))
 
@@ -38,7 +38,7 @@ class ActivityInSchema(Schema):
     activity_type = fields.String(required=True, validate=validate.OneOf(ACTIVITY_TYPES))
     delivery = fields.String(required=True, validate=validate.OneOf(DELIVERIES))
     provider = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
-    school_id = Id(load_default=None, allow_none=True)
+    school_id = TrustId("school", load_default=None, allow_none=True)
     starts_on = fields.Date(required=True)
     ends_on = fields.Date(required=True)
     hours = Hours(required=True)
