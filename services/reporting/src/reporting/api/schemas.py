@@ -4,6 +4,7 @@ from marshmallow import Schema, fields, validate
 
 from canopy_contracts.events.identity import PHASES
 from canopy_contracts.events.portfolio import ACTIVITY_TYPES, STAGES
+from canopy_kit.web.ids import TrustId
 
 Share = lambda **kw: fields.Float(allow_none=True, **{"metadata": {"description": "0 to 1"}, **kw})  # noqa: E731
 Count = lambda **kw: fields.Integer(allow_none=True, **kw)  # noqa: E731
@@ -13,7 +14,7 @@ class ReportQuerySchema(Schema):
     year = fields.Integer(load_default=None, validate=validate.Range(min=2000, max=2100),
                           metadata={"description": "academic year by its first calendar year (2025 is 2025-26); "
                                                    "default: the current one"})
-    school_id = fields.String(load_default=None, validate=validate.Length(min=1, max=36))
+    school_id = TrustId("school", load_default=None)
     phase = fields.String(load_default=None, validate=validate.OneOf(PHASES))
     format = fields.String(load_default="json", validate=validate.OneOf(("json", "csv")),
                            metadata={"description": "csv: the rows as a spreadsheet file (for governors)"})
