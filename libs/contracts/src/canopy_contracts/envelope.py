@@ -83,6 +83,8 @@ class Envelope:
             data = json.loads(body)
         except (TypeError, ValueError) as exc:
             raise EnvelopeError({"_schema": [f"not JSON: {exc}"]}) from exc
+        except RecursionError:
+            raise EnvelopeError({"_schema": ["not JSON: nested too deeply"]}) from None
         return cls.from_dict(data)
 
     @property

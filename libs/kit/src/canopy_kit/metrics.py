@@ -7,8 +7,8 @@ workers); gauges then report the live maximum across processes.
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass
-from functools import lru_cache
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -35,10 +35,26 @@ class Metrics:
     outbox_backlog: Gauge
     outbox_oldest_age: Gauge
     consumer_lag: Gauge
+    broker_reachable: Gauge
 
 
-@lru_cache(maxsize=1)
+_built: Metrics | None = None
+_building = threading.Lock()
+
+
 def metrics() -> Metrics:
+    """The process's metrics, registered once: the threads of a freshly forked worker may all ask
+    at the same moment (``lru_cache`` did not stop two of them registering, and the second failed
+    after its request had committed). The app factory and the workers build them before serving."""
+    global _built
+    if _built is None:
+        with _building:
+            if _built is None:
+                _built = _build()
+    return _built
+
+
+def _build() -> Metrics:
     return Metrics(
         http_requests=Counter(
             "canopy_http_requests_total", "HTTP requests handled", ["service", "method", "route", "status"]
@@ -69,6 +85,10 @@ def metrics() -> Metrics:
         consumer_lag=Gauge(
             "canopy_consumer_lag_seconds", "Time from an event's occurrence to its handling, last seen",
             ["service"], multiprocess_mode="livemax",
+        ),
+        broker_reachable=Gauge(
+            "canopy_broker_reachable", "1 when the API's last check reached the broker, else 0",
+            ["service"], multiprocess_mode="livemostrecent",
         ),
     )
 

@@ -229,3 +229,19 @@ def test_roles_are_checked_from_the_token(sqlite_url):
     admin = client.get("/v1/admin", headers=token([{"role": "trust_admin", "scope": "trust", "id": "t"}]))
     assert admin.status_code == 200 and admin.json["name"] == "p-9"
     runtime.dispose()
+
+
+def test_a_committed_write_keeps_its_answer_when_counting_it_fails(client, runtime, monkeypatch):
+    # Counting happens after the commit: if it fails, the client must still hear "created", or a
+    # retry without a key would make the widget twice.
+    from types import SimpleNamespace
+
+    import canopy_kit.web.app as web_app
+
+    def broken(*_args):
+        raise ValueError("Duplicated timeseries in CollectorRegistry")
+
+    monkeypatch.setattr(web_app, "metrics", lambda: SimpleNamespace(http_requests=SimpleNamespace(labels=broken)))
+    response = client.post("/v1/widgets", json={"name": "counted-or-not"})
+    assert response.status_code == 201, response.json
+    assert _count(runtime) == 1

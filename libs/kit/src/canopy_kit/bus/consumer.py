@@ -18,18 +18,30 @@ from datetime import timedelta
 from kombu import Connection, Exchange, Message
 
 from canopy_kit.bus.connection import dead_letter_exchange, open_connection, transport_of
+from canopy_kit.bus.messages import ATTEMPTS_HEADER, ERROR_HEADER, attempts_of, text_of
 from canopy_kit.bus.publisher import BatchPublisher, OutgoingMessage
 from canopy_kit.bus.topology import QueueNames, declare_consumer_topology
+from canopy_kit.db.availability import database_unavailable
 from canopy_kit.events.inbox import Delivery, InboxProcessor, Outcome
 from canopy_kit.metrics import metrics
 from canopy_kit.settings import Settings
 
 log = logging.getLogger("canopy.consumer")
 
-ATTEMPTS_HEADER = "x-canopy-attempts"
-ERROR_HEADER = "x-canopy-error"
+__all__ = ["ATTEMPTS_HEADER", "ERROR_HEADER", "EventConsumer"]
+
 MAX_BACKOFF_SECONDS = 30.0
+FIRST_BACKOFF_SECONDS = 0.5
+# A connection that served this long counts as recovered: the next blip starts the back-off anew.
+HEALTHY_AFTER_SECONDS = 10.0
+# While the database is away the batch stays unacked on the open channel (a reconnect would count a
+# delivery against every message of it): the consumer waits in steps short enough for heartbeats.
+DATABASE_WAIT_CEILING_SECONDS = 5.0
 IDLE_WAIT_SECONDS = 0.25  # how long to block for a first message before the loop's housekeeping
+# On the filesystem bus a writer rings the queue's doorbell, so an idle consumer need not wake
+# often: each idle wait doubles up to this, and the retry scan backs off the same way.
+IDLE_WAIT_CEILING_SECONDS = 2.0
+RETRY_SCAN_SECONDS, RETRY_SCAN_CEILING_SECONDS = 0.5, 5.0
 # Only while working off a backlog (the previous batch was full) does a batch wait for company:
 BATCH_WAIT_SECONDS = 0.005  # how long to wait for the next message before handling a partial batch
 BATCH_MAX_WAIT_SECONDS = 0.01  # the longest the first message of such a batch waits for others
@@ -46,27 +58,37 @@ class EventConsumer:
         self._backlog = False  # the last batch was full: more are probably on their way
         self._republisher: BatchPublisher | None = None
         self._last_retry_scan = 0.0
+        self._retry_scan_every = RETRY_SCAN_SECONDS
+        self.backs_off_when_idle = transport_of(settings.bus_url) == "filesystem"
+        self._idle_wait = IDLE_WAIT_SECONDS
+        self._connected_at: float | None = None
+        self._database_wait = FIRST_BACKOFF_SECONDS
 
     # -- receiving --------------------------------------------------------------------------
     def _on_message(self, message: Message) -> None:
-        headers = message.headers or {}
-        body = message.body.decode("utf-8", "replace") if isinstance(message.body, bytes) else message.body
+        # Nothing here may raise: kombu would drop the connection and the broker hand the same
+        # message back, for ever. What the bytes or headers say is judged later (invalid: dead letter).
+        message_id = (message.properties or {}).get("message_id")
         self._buffer.append(Delivery(
-            body=body,
-            attempts=int(headers.get(ATTEMPTS_HEADER, 0) or 0),
-            message_id=message.properties.get("message_id"),
+            body=text_of(message.body),
+            attempts=attempts_of(message.headers),
+            message_id=message_id if isinstance(message_id, str) else None,
             message=message,
         ))
 
     def run(self, stop: threading.Event, *, idle_callback=None) -> None:
-        """Consume until ``stop`` is set; reconnect with backoff when the broker goes away."""
-        backoff = 0.5
+        """Consume until ``stop`` is set; reconnect with backoff when the broker goes away. The
+        back-off starts again once a connection has served ``HEALTHY_AFTER_SECONDS``."""
+        backoff = FIRST_BACKOFF_SECONDS
         while not stop.is_set():
+            self._connected_at = None
             try:
                 with open_connection(self.settings.bus_url) as connection:
                     self._consume(connection, stop, idle_callback)
-                backoff = 0.5
             except Exception as exc:
+                connected_at = self._connected_at
+                if connected_at is not None and time.monotonic() - connected_at >= HEALTHY_AFTER_SECONDS:
+                    backoff = FIRST_BACKOFF_SECONDS
                 log.warning("consumer paused: %s: %s (retrying in %.1fs)", type(exc).__name__, exc, backoff)
                 self._buffer.clear()  # unacked: the broker redelivers them
                 self._drop_republisher()
@@ -76,6 +98,7 @@ class EventConsumer:
 
     def _consume(self, connection: Connection, stop: threading.Event, idle_callback) -> None:
         connection.ensure_connection(max_retries=1)
+        self._connected_at = time.monotonic()
         queue = declare_consumer_topology(
             connection, exchange_name=self.settings.exchange, queue_name=self.names.main,
             routing_keys=self.routing_keys,
@@ -84,9 +107,10 @@ class EventConsumer:
                                  no_ack=False):
             log.info("consuming %s (%d event types)", self.names.main, len(self.routing_keys))
             while not stop.is_set():
-                idle = self._fill_buffer(connection)
+                idle = self._fill_buffer(connection) if not self._buffer else False
                 if self._buffer:
-                    self._handle_buffer()
+                    if not self._handle_buffer():
+                        self._wait_for_database(connection, stop)
                 elif not self.on_rabbitmq:
                     self._retry_parked()
                 if idle and not self._buffer and idle_callback is not None:
@@ -102,9 +126,12 @@ class EventConsumer:
         in all. True if idle."""
         if not self._buffer:
             try:
-                connection.drain_events(timeout=IDLE_WAIT_SECONDS)
+                connection.drain_events(timeout=self._idle_wait)
             except (socket.timeout, TimeoutError):
+                if self.backs_off_when_idle:
+                    self._idle_wait = min(self._idle_wait * 2, IDLE_WAIT_CEILING_SECONDS)
                 return True
+            self._idle_wait = IDLE_WAIT_SECONDS
         deadline = time.monotonic() + BATCH_MAX_WAIT_SECONDS if self._backlog else None
         while len(self._buffer) < self.settings.consumer_batch_size:
             timeout = 0.0 if deadline is None else min(BATCH_WAIT_SECONDS, deadline - time.monotonic())
@@ -115,12 +142,50 @@ class EventConsumer:
         return False
 
     # -- handling ---------------------------------------------------------------------------
-    def _handle_buffer(self) -> None:
-        batch, self._buffer = self._buffer, []
+    def _handle_buffer(self) -> bool:
+        """Handle and settle the buffered batch; False (the batch kept, unacked) while the
+        database is unavailable."""
+        batch = self._buffer
+        if not self._process(batch):
+            return False
+        self._buffer = []
+        self._database_wait = FIRST_BACKOFF_SECONDS
         self._backlog = len(batch) >= self.settings.consumer_batch_size
-        self.processor.process(batch)
         for delivery in batch:
             self._settle(delivery)
+        return True
+
+    def _process(self, batch: list[Delivery]) -> bool:
+        """Run the batch through the inbox. If the batch as a whole fails for a reason of its own
+        (not a handler: the inbox isolates those), its messages are handled one at a time, so that
+        only the one at fault counts an attempt and its neighbours go through. False if the
+        database is unavailable: nothing is counted against anyone, and the whole batch is tried
+        again (what had committed is then a duplicate, which the inbox makes a no-op)."""
+        try:
+            self.processor.process(batch)
+            return True
+        except Exception as exc:
+            if database_unavailable(exc):
+                log.warning("database unavailable, holding %d events: %s", len(batch), exc)
+                return False
+            log.warning("batch of %d failed as a whole, one at a time now: %s: %s", len(batch),
+                        type(exc).__name__, exc)
+        for delivery in batch:
+            delivery.outcome = delivery.error = None
+        for delivery in batch:
+            try:
+                self.processor.process([delivery])
+            except Exception as exc:
+                if database_unavailable(exc):
+                    return False
+                delivery.outcome, delivery.error = Outcome.FAILED, f"{type(exc).__name__}: {exc}"
+        return True
+
+    def _wait_for_database(self, connection: Connection, stop: threading.Event) -> None:
+        stop.wait(self._database_wait)
+        self._database_wait = min(self._database_wait * 2, DATABASE_WAIT_CEILING_SECONDS)
+        if self.on_rabbitmq:
+            connection.heartbeat_check()
 
     def _settle(self, delivery: Delivery) -> None:
         outcome = delivery.outcome
@@ -140,6 +205,7 @@ class EventConsumer:
         else:
             self.processor.park(delivery, dead=dead,
                                 retry_delay=timedelta(milliseconds=self.settings.consumer_retry_delay_ms))
+            self._retry_scan_every = RETRY_SCAN_SECONDS
         self._ack(delivery)
 
     @staticmethod
@@ -179,11 +245,12 @@ class EventConsumer:
 
     def _retry_parked(self) -> None:
         """Filesystem/memory: re-run inbox retries whose delay has passed."""
-        if time.monotonic() - self._last_retry_scan < 0.5:
+        if time.monotonic() - self._last_retry_scan < self._retry_scan_every:
             return
         self._last_retry_scan = time.monotonic()
         due = self.processor.due_retries(self.settings.consumer_batch_size)
-        if due:
-            self.processor.process(due)
+        self._retry_scan_every = (RETRY_SCAN_SECONDS if due or not self.backs_off_when_idle
+                                  else min(self._retry_scan_every * 2, RETRY_SCAN_CEILING_SECONDS))
+        if due and self._process(due):
             for delivery in due:
                 self._settle(delivery)

@@ -5,7 +5,6 @@ inbox as ``dead`` rows. Both are shown the same way. Re-driving resets the attem
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -13,7 +12,7 @@ from kombu import Exchange
 from sqlalchemy import select, update
 
 from canopy_kit.bus.connection import open_connection, transport_of
-from canopy_kit.bus.consumer import ATTEMPTS_HEADER, ERROR_HEADER
+from canopy_kit.bus.messages import ATTEMPTS_HEADER, ERROR_HEADER, attempts_of, json_or_none, text_of
 from canopy_kit.bus.publisher import BatchPublisher, OutgoingMessage
 from canopy_kit.bus.topology import QueueNames
 from canopy_kit.db.tables import inbox
@@ -36,18 +35,13 @@ class DeadLetter:
                 "error": self.error[:200]}
 
     def detail(self) -> dict:
-        try:
-            envelope = json.loads(self.body)
-        except ValueError:
-            envelope = self.body
-        return {**self.summary(), "error": self.error, "envelope": envelope}
+        envelope = json_or_none(self.body)
+        return {**self.summary(), "error": self.error, "envelope": self.body if envelope is None else envelope}
 
 
 def _event_type(body: str) -> str:
-    try:
-        return str(json.loads(body).get("event_type", "unknown"))
-    except (ValueError, AttributeError):
-        return "unknown"
+    envelope = json_or_none(body)
+    return str(envelope.get("event_type", "unknown")) if isinstance(envelope, dict) else "unknown"
 
 
 class DeadLetters:
@@ -100,9 +94,9 @@ class DeadLetters:
                     if message is None:
                         break
                     headers = message.headers or {}
-                    body = message.body.decode() if isinstance(message.body, bytes) else message.body
-                    event_id = message.properties.get("message_id") or ""
-                    letter = DeadLetter(event_id, _event_type(body), int(headers.get(ATTEMPTS_HEADER, 0) or 0),
+                    body = text_of(message.body)
+                    event_id = str(message.properties.get("message_id") or "")
+                    letter = DeadLetter(event_id, _event_type(body), attempts_of(headers),
                                         str(headers.get(ERROR_HEADER, "")), body)
                     letters.append(letter)
                     if redrive is None or event_id in redrive:

@@ -56,6 +56,16 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def _usable_id(value) -> bool:
+    # An inbox key: what a foreign publisher put in message_id may be anything.
+    return isinstance(value, str) and 0 < len(value) <= 36 and value.isprintable()
+
+
+def _storable(text: str) -> str:
+    # PostgreSQL text cannot hold NUL; a dead letter must be kept whatever it contains.
+    return text.replace("\x00", "\ufffd")
+
+
 def _runs_of_one_type(events: list[ReceivedEvent]) -> list[list[ReceivedEvent]]:
     """Consecutive events of one type, in order: handled together, and never reordered."""
     runs: list[list[ReceivedEvent]] = []
@@ -148,9 +158,13 @@ class InboxProcessor:
             data = self.registry.get(envelope.event_type, envelope.version).load(envelope.payload)
         except (EnvelopeError, ContractError) as exc:
             delivery.outcome, delivery.error = Outcome.INVALID, str(exc)
-            delivery.event_id = delivery.event_id or delivery.message_id or str(uuid.uuid4())
-            return None
-        return ReceivedEvent(envelope=envelope, data=data)
+        except Exception as exc:  # whatever else the bytes provoke is still the message's fault
+            delivery.outcome, delivery.error = Outcome.INVALID, f"unreadable: {type(exc).__name__}: {exc}"
+        else:
+            return ReceivedEvent(envelope=envelope, data=data)
+        delivery.event_id = next((i for i in (delivery.event_id, delivery.message_id) if _usable_id(i)),
+                                 None) or str(uuid.uuid4())
+        return None
 
     def _process_one(self, uow: UnitOfWork, delivery: Delivery, event: ReceivedEvent) -> None:
         handler = self.subscriptions.handler_for(event.event_type)
@@ -216,12 +230,12 @@ class InboxProcessor:
         """Keep a failed delivery in the inbox to retry later, or as a dead letter."""
         now = _now()
         values = dict(
-            event_type=delivery.event_type,
+            event_type=_storable(delivery.event_type)[:100],
             status="dead" if dead else "retrying",
             attempts=delivery.attempts,
             next_attempt_at=None if dead else now + retry_delay,
-            last_error=(delivery.error or "")[:4000],
-            envelope=delivery.body,
+            last_error=_storable(delivery.error or "")[:4000],
+            envelope=_storable(delivery.body),
         )
         with self.uow_factory() as uow:
             dialect = uow.session.get_bind().dialect.name

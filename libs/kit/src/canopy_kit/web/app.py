@@ -61,12 +61,16 @@ def _start_request() -> None:
 
 def _finish_request(response: Response, service: str) -> Response:
     response.headers[REQUEST_ID_HEADER] = g.get("canopy_request_id", "")
-    route = request.url_rule.rule if request.url_rule is not None else "unmatched"
-    m = metrics()
-    m.http_requests.labels(service, request.method, route, str(response.status_code)).inc()
-    started = g.get("canopy_started")
-    if started is not None:
-        m.http_latency.labels(service, request.method, route).observe(time.perf_counter() - started)
+    # The request's transaction has committed: counting it must never turn its answer into a 500.
+    try:
+        route = request.url_rule.rule if request.url_rule is not None else "unmatched"
+        m = metrics()
+        m.http_requests.labels(service, request.method, route, str(response.status_code)).inc()
+        started = g.get("canopy_started")
+        if started is not None:
+            m.http_latency.labels(service, request.method, route).observe(time.perf_counter() - started)
+    except Exception:
+        log.exception("could not count the request")
     return response
 
 
@@ -124,6 +128,7 @@ def create_service_app(runtime: Runtime, *, testing: bool = False) -> Flask:
         },
     )
     app.extensions["canopy"] = runtime
+    metrics()  # registered before any request thread can race to do it
     api = CanopyApi(app)
     for blueprint in spec.blueprints():
         api.register_blueprint(blueprint)
