@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from sqlalchemy import Engine, MetaData
+from sqlalchemy.orm import Session
 
 from canopy_contracts import ContractRegistry, default_registry
 from canopy_kit.auth.tokens import JwksKeySource, KeySource, TokenVerifier
@@ -20,6 +21,7 @@ from canopy_kit.db.engine import create_engine_for
 from canopy_kit.db.uow import UnitOfWorkFactory
 from canopy_kit.events.outbox import OutboxWriter
 from canopy_kit.events.subscriptions import Subscriptions
+from canopy_kit.projections.directory import ProjectedDirectory
 from canopy_kit.settings import Settings
 
 ENTRY_POINT_GROUP = "canopy.services"
@@ -35,6 +37,8 @@ class ServiceSpec:
     subscriptions: Callable[[], Subscriptions] = Subscriptions
     # Optional hooks: keys to verify tokens with (identity uses its own), demo data, extra CLI.
     key_source: Callable[["Runtime"], KeySource] | None = None
+    # The permission checks' directory over a session (identity: its own tables); the projection if None.
+    directory: Callable[[Session], Any] | None = None
     load_demo: Callable[["Runtime"], dict[str, Any]] | None = None
     commands: Callable[[Any], None] | None = None  # adds argparse sub-commands
     # The kinds of id its requests take beyond the directory's (canopy_kit.web.ids): name -> Kind.
@@ -60,6 +64,12 @@ class Runtime:
         keys = (self.spec.key_source(self) if self.spec.key_source
                 else JwksKeySource(self.settings.jwks_url, cache_seconds=self.settings.jwks_cache_seconds))
         return TokenVerifier(keys, issuer=self.settings.token_issuer, audience=self.settings.token_audience)
+
+    def directory(self, session: Session):
+        """``canopy_kit.auth.permissions.Directory`` for this session's work."""
+        if self.spec.directory is not None:
+            return self.spec.directory(session)
+        return ProjectedDirectory.of(session)
 
     @cached_property
     def subscriptions(self) -> Subscriptions:

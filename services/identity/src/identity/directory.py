@@ -36,6 +36,9 @@ class IdentityDirectory:
         return set(self.session.execute(
             select(group_schools.c.school_id).where(group_schools.c.group_id == group_id)).scalars())
 
+    def account_disabled(self, person_id: str) -> bool:
+        return self.session.execute(select(people.c.status).where(people.c.id == person_id)).scalar() == "disabled"
+
 
 def permissions() -> Permissions:
     """The caller's permissions in this request."""

@@ -8,7 +8,7 @@ from canopy_kit.service import Runtime, ServiceSpec
 from identity.api import blueprints
 from identity.api.imports import MAX_IMPORT_BYTES
 from identity.db import metadata
-from identity.directory import id_kinds
+from identity.directory import IdentityDirectory, id_kinds
 
 
 def _own_keys(runtime: Runtime) -> StaticKeySource:
@@ -42,6 +42,7 @@ SERVICE = ServiceSpec(
     migrations_dir=Path(__file__).resolve().parents[2] / "migrations",
     blueprints=blueprints,
     key_source=_own_keys,
+    directory=IdentityDirectory,
     id_kinds=id_kinds,
     load_demo=_load_demo,
     commands=_commands,

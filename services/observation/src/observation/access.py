@@ -113,5 +113,5 @@ LISTS = {
 
 def access() -> Access:
     """The caller's access in this request, decided from the token and the directory projection."""
-    directory = ProjectedDirectory(current_uow().session)
+    directory = ProjectedDirectory.of(current_uow().session)  # the one authentication looked the caller up in
     return Access(Permissions(current_principal(), directory), directory)

@@ -9,12 +9,15 @@ from flask import current_app, g, request
 from canopy_kit.auth.principal import Principal
 from canopy_kit.auth.tokens import TokenError
 from canopy_kit.web.errors import ApiError
+from canopy_kit.web.request_uow import current_uow
 
 BEARER_SCHEME = "bearerAuth"
+ACCOUNT_DISABLED_MESSAGE = "this account is disabled; its sessions have ended"
 
 
-def _unauthorized(reason: str) -> ApiError:
-    return ApiError(401, reason, headers={"WWW-Authenticate": f'Bearer error="invalid_token", error_description="{reason}"'})
+def _unauthorized(reason: str, code: str | None = None) -> ApiError:
+    return ApiError(401, reason, code=code,
+                    headers={"WWW-Authenticate": f'Bearer error="invalid_token", error_description="{reason}"'})
 
 
 def current_principal() -> Principal:
@@ -26,10 +29,16 @@ def current_principal() -> Principal:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise ApiError(401, "a bearer token is required", headers={"WWW-Authenticate": "Bearer"})
+    runtime = current_app.extensions["canopy"]
     try:
-        principal = current_app.extensions["canopy"].verifier.verify(token.strip())
+        principal = runtime.verifier.verify(token.strip())
     except TokenError as exc:
         raise _unauthorized(str(exc)) from None
+    # A signature stays valid after its account is disabled, and the verifier remembers tokens it
+    # accepted: the service's own directory says, on every request, whether the person may still
+    # act. In the projection this is the lookup a permission check about the caller makes anyway.
+    if runtime.directory(current_uow().session).account_disabled(principal.person_id):
+        raise _unauthorized(ACCOUNT_DISABLED_MESSAGE, code="account_disabled")
     g.canopy_principal = principal
     return principal
 

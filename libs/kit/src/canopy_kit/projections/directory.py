@@ -110,8 +110,8 @@ def _current(starts, ends, on: date):
 @cache
 def _person_query() -> Select:
     # Built at its first use and kept: it runs on nearly every request (see ``row_in_trust``).
-    return (select(dir_people.c.trust_id, dir_employments.c.school_id, dir_employments.c.starts_on,
-                   dir_employments.c.ends_on)
+    return (select(dir_people.c.trust_id, dir_people.c.status, dir_employments.c.school_id,
+                   dir_employments.c.starts_on, dir_employments.c.ends_on)
             .select_from(dir_people.outerjoin(dir_employments, dir_employments.c.person_id == dir_people.c.person_id))
             .where(dir_people.c.person_id == bindparam("person_id")).order_by(dir_employments.c.starts_on))
 
@@ -121,6 +121,7 @@ class ProjectedDirectory:
 
     def __init__(self, session: Session):
         self.session = session
+        self._people: dict[str, tuple[str, str] | None] = {}  # person -> (trust, status); None: unknown
         self._periods: dict[str, list[Period]] = {}
 
     @classmethod
@@ -133,15 +134,27 @@ class ProjectedDirectory:
             shared = session.info[_SHARED] = cls(session)
         return shared
 
+    def _person(self, person_id: str) -> tuple[str, str] | None:
+        # Authentication asks whether the caller's account is disabled, a permission check asks for
+        # a person's trust and often their employments next: one query answers all three, kept
+        # for the session's work, so a caller reading their own records costs one lookup in all.
+        if person_id not in self._people:
+            rows = self.session.execute(_person_query(), {"person_id": person_id}).all()
+            self._people[person_id] = (rows[0].trust_id, rows[0].status) if rows else None
+            if rows:
+                self._periods[person_id] = [Period(r.school_id, r.starts_on, r.ends_on) for r in rows
+                                            if r.school_id is not None]
+        return self._people[person_id]
+
     def trust_of(self, person_id: str) -> str | None:
-        # A permission check asks for the person's trust first and often for their employments
-        # next: one query answers both, and the periods are kept for that question.
-        rows = self.session.execute(_person_query(), {"person_id": person_id}).all()
-        if not rows:
-            return None
-        self._periods[person_id] = [Period(r.school_id, r.starts_on, r.ends_on) for r in rows
-                                    if r.school_id is not None]
-        return rows[0].trust_id
+        person = self._person(person_id)
+        return person[0] if person else None
+
+    def account_disabled(self, person_id: str) -> bool:
+        # Someone the projection has not heard of yet (identity's events still on their way) is
+        # not refused here; what they may see is then decided by the checks, which find nobody.
+        person = self._person(person_id)
+        return person is not None and person[1] == "disabled"
 
     def employment_periods(self, person_id: str) -> list[Period]:
         if person_id in self._periods:
