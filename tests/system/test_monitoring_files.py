@@ -23,7 +23,7 @@ REPOSITORY = Path(__file__).resolve().parents[2]
 PROMETHEUS = REPOSITORY / "deploy" / "prometheus"
 DASHBOARD = REPOSITORY / "deploy" / "grafana" / "dashboards" / "canopy-platform.json"
 REQUIRED_ALERTS = {"CanopyProcessDown", "CanopyHigh5xxRate", "CanopyHighLatencyP99", "CanopyOutboxStuck",
-                   "CanopyDeadLetters", "CanopyConsumerLagging"}
+                   "CanopyDeadLetters", "CanopyConsumerLagging", "CanopyBrokerUnreachable"}
 
 
 @pytest.fixture(scope="module")

@@ -170,15 +170,6 @@ def test_health_and_metrics(client):
     assert 'canopy_http_requests_total{method="POST",route="/v1/widgets",service="widgets",status="201"}' in metrics
 
 
-def test_ready_is_503_with_retry_after_when_the_outbox_is_stuck(runtime):
-    runtime.settings = runtime.settings.with_overrides(outbox_stuck_seconds=-1)
-    client = create_service_app(runtime, testing=True).test_client()
-    client.post("/v1/widgets", json={"name": "stuck"})
-    response = client.get("/health/ready")
-    assert response.status_code == 503 and response.headers["Retry-After"] == "5"
-    assert "oldest unpublished" in response.json["checks"]["outbox"]
-
-
 def test_openapi_documents_errors_with_the_error_schema(client):
     spec = client.get("/openapi.json").json
     post = spec["paths"]["/v1/widgets"]["post"]

@@ -89,6 +89,18 @@ class Waker:
             self._file_lock.release()
 
 
+def outbox_backlog(conn) -> tuple[int, float]:
+    """Unpublished outbox rows, and the age in seconds of the oldest (0 when there is none)."""
+    count, oldest = conn.execute(
+        select(func.count(), func.min(outbox.c.created_at)).where(outbox.c.published_at.is_(None))
+    ).one()
+    age = 0.0
+    if oldest is not None:
+        oldest = oldest if oldest.tzinfo else oldest.replace(tzinfo=timezone.utc)
+        age = (datetime.now(timezone.utc) - oldest).total_seconds()
+    return count, age
+
+
 class OutboxRelay:
     def __init__(self, settings: Settings, engine: Engine):
         self.settings = settings
@@ -162,14 +174,7 @@ class OutboxRelay:
     # -- housekeeping -----------------------------------------------------------------------
     def backlog(self) -> tuple[int, float]:
         with self.engine.connect() as conn:
-            count, oldest = conn.execute(
-                select(func.count(), func.min(outbox.c.created_at)).where(outbox.c.published_at.is_(None))
-            ).one()
-        age = 0.0
-        if oldest is not None:
-            oldest = oldest if oldest.tzinfo else oldest.replace(tzinfo=timezone.utc)
-            age = (datetime.now(timezone.utc) - oldest).total_seconds()
-        return count, age
+            return outbox_backlog(conn)
 
     def _report_backlog(self) -> None:
         if time.monotonic() - self._last_report < REPORT_EVERY_SECONDS:

@@ -52,10 +52,14 @@ class LocalRunOptions:
 
 
 def _answers(url: str) -> bool:
+    """200; and a readiness check must also not be degraded: an API is ready (to Kubernetes) with
+    its database alone, but a run has started only once the broker answers it too."""
     try:
         with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200
-    except OSError:
+            if response.status != 200:
+                return False
+            return not url.endswith("/health/ready") or json.loads(response.read()).get("status") == "ok"
+    except (OSError, ValueError):
         return False
 
 

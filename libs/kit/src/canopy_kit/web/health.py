@@ -1,17 +1,29 @@
-"""``/health/live`` (the process answers) and ``/health/ready`` (it can do its job: database and
-broker reachable, outbox not stuck). Ready answers 503 with ``Retry-After`` otherwise."""
+"""Health as Kubernetes reads it.
+
+- ``/health/live``: the process answers. A failing liveness probe restarts the pod, so nothing
+  outside the process may fail it.
+- ``/health/ready``: the API can serve, which needs its database and nothing else: 503 with
+  ``Retry-After`` only when the database does not answer. The broker and the outbox are reported
+  in the body as ``degraded`` (``status`` and a reason per check) but never make the API unready:
+  writes go on into the outbox while the broker is away, and a RabbitMQ blip must not take every
+  API out of its Service. They are watched as metrics instead (``canopy_broker_reachable``, set
+  here and on every scrape of ``/metrics``; the relay's ``canopy_outbox_oldest_unpublished_age_seconds``)
+  with alerts in ``deploy/prometheus/alerts.yml``.
+"""
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
 
 from flask import Blueprint, current_app, jsonify
-from sqlalchemy import func, select, text
+from sqlalchemy import text
 
 from canopy_kit.bus.connection import open_connection, transport_of
-from canopy_kit.db.tables import outbox
+from canopy_kit.bus.relay import outbox_backlog
+from canopy_kit.metrics import metrics
 
 BROKER_CHECK_CACHE_SECONDS = 5.0
+BROKER_TIMEOUT_SECONDS = 2
+UNAVAILABLE_RETRY_AFTER = "5"
 
 
 class BrokerProbe:
@@ -26,17 +38,43 @@ class BrokerProbe:
         if time.monotonic() - self._checked_at < BROKER_CHECK_CACHE_SECONDS:
             return self._result
         try:
-            if transport_of(self.bus_url) == "amqp":
-                with open_connection(self.bus_url) as connection:
-                    connection.ensure_connection(max_retries=1, timeout=2)
-            else:
-                with open_connection(self.bus_url) as connection:
+            with open_connection(self.bus_url) as connection:
+                if transport_of(self.bus_url) == "amqp":
+                    connection.ensure_connection(max_retries=1, timeout=BROKER_TIMEOUT_SECONDS)
+                else:
                     connection.default_channel  # creates the transport's folders if missing
             self._result = (True, "ok")
         except Exception as exc:
-            self._result = (False, f"{type(exc).__name__}: {exc}")
+            self._result = (False, f"unreachable: {type(exc).__name__}: {exc}"[:300])
         self._checked_at = time.monotonic()
         return self._result
+
+
+def observe_broker(kit) -> tuple[bool, str]:
+    """Check the broker (cached) and publish the answer as ``canopy_broker_reachable``."""
+    ok, detail = kit.broker_probe.check()
+    metrics().broker_reachable.labels(kit.settings.service).set(1 if ok else 0)
+    return ok, detail
+
+
+def readiness(kit) -> tuple[int, dict]:
+    """The status code and body of ``/health/ready``."""
+    checks: dict[str, str] = {}
+    try:
+        with kit.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+            _count, age = outbox_backlog(conn)
+        checks["database"] = "ok"
+        stuck = age > kit.settings.outbox_stuck_seconds
+        checks["outbox"] = f"degraded: the oldest unpublished event is {age:.0f}s old" if stuck else "ok"
+    except Exception as exc:
+        checks["database"] = f"unavailable: {type(exc).__name__}"
+        checks["outbox"] = "unknown: the database does not answer"
+    broker_ok, checks["broker"] = observe_broker(kit)
+    if checks["database"] != "ok":
+        return 503, {"status": "unavailable", "checks": checks}
+    degraded = not broker_ok or checks["outbox"] != "ok"
+    return 200, {"status": "degraded" if degraded else "ok", "checks": checks}
 
 
 def health_blueprint() -> Blueprint:
@@ -48,33 +86,11 @@ def health_blueprint() -> Blueprint:
 
     @blueprint.get("/health/ready")
     def ready():
-        kit = current_app.extensions["canopy"]
-        checks: dict[str, str] = {}
-        healthy = True
-        try:
-            with kit.engine.connect() as conn:
-                conn.execute(text("SELECT 1"))
-                oldest = conn.execute(select(func.min(outbox.c.created_at))
-                                      .where(outbox.c.published_at.is_(None))).scalar()
-            checks["database"] = "ok"
-            if oldest is not None:
-                oldest = oldest if oldest.tzinfo else oldest.replace(tzinfo=timezone.utc)
-                age = (datetime.now(timezone.utc) - oldest).total_seconds()
-                stuck = age > kit.settings.outbox_stuck_seconds
-                checks["outbox"] = f"oldest unpublished event is {age:.0f}s old" if stuck else "ok"
-                healthy &= not stuck
-            else:
-                checks["outbox"] = "ok"
-        except Exception as exc:
-            checks["database"] = f"{type(exc).__name__}"
-            healthy = False
-        ok, detail = kit.broker_probe.check()
-        checks["broker"] = detail
-        healthy &= ok
-        response = jsonify(status="ok" if healthy else "unavailable", checks=checks)
-        if not healthy:
-            response.status_code = 503
-            response.headers["Retry-After"] = "5"
+        status, body = readiness(current_app.extensions["canopy"])
+        response = jsonify(body)
+        response.status_code = status
+        if status == 503:
+            response.headers["Retry-After"] = UNAVAILABLE_RETRY_AFTER
         return response
 
     return blueprint
