@@ -9,13 +9,15 @@ from canopy_kit.service import Runtime, discover_services
 from canopy_kit.settings import Settings
 from canopy_kit.web.app import create_service_app
 from canopy_kit.web.errors import error_response
+from canopy_kit.web.forwarding import GATEWAY_HOPS, EdgeForwarding
 
 
 def create_gateway(environ=None):
     services = discover_services()
     mounts = {}
     for name, spec in services.items():
-        runtime = Runtime(spec, Settings.from_env(name, environ))
+        settings = Settings.from_env(name, environ).with_overrides(trusted_proxy_hops=GATEWAY_HOPS)
+        runtime = Runtime(spec, settings)
         mounts[f"/api/{name}"] = create_service_app(runtime)
 
     front = Flask("canopy-gateway")
@@ -32,5 +34,5 @@ def create_gateway(environ=None):
     def not_allowed(_exc):
         return error_response(405, "method not allowed")
 
-    front.wsgi_app = DispatcherMiddleware(front.wsgi_app, mounts)
+    front.wsgi_app = EdgeForwarding(DispatcherMiddleware(front.wsgi_app, mounts))
     return front

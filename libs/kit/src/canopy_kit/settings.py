@@ -42,8 +42,11 @@ class Settings:
     relay_batch_size: int = 500
     relay_poll_seconds: float = 1.0
     relay_confirm_timeout_seconds: float = 10.0
-    # /health/ready turns 503 when the oldest unpublished outbox row is older than this.
+    # /health/ready reports the outbox as degraded when its oldest unpublished row is older than this.
     outbox_stuck_seconds: float = 120.0
+    # How many proxies in front of the API set X-Forwarded-For (0: clients connect directly). Only
+    # that many hops of the header are believed, so a client cannot name another address.
+    trusted_proxy_hops: int = 0
     # Reports and aggregate views blank any figure about fewer people than this.
     min_group_size: int = 5
     log_level: str = "INFO"
@@ -99,6 +102,7 @@ class Settings:
             relay_poll_seconds=get_float("RELAY_POLL_SECONDS", cls.relay_poll_seconds),
             relay_confirm_timeout_seconds=get_float("RELAY_CONFIRM_TIMEOUT_SECONDS", cls.relay_confirm_timeout_seconds),
             outbox_stuck_seconds=get_float("OUTBOX_STUCK_SECONDS", cls.outbox_stuck_seconds),
+            trusted_proxy_hops=max(0, get_int("TRUSTED_PROXY_HOPS", cls.trusted_proxy_hops)),
             min_group_size=max(1, get_int("MIN_GROUP_SIZE", cls.min_group_size)),
             log_level=(get("LOG_LEVEL", cls.log_level) or "INFO").upper(),
             log_json=(get("LOG_JSON", "1") or "1") not in ("0", "false", "no"),

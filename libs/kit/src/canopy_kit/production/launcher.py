@@ -28,6 +28,7 @@ from canopy_kit.production.prometheus import render_local_config
 from canopy_kit.production.supervisor import Child, log, stop_in_order
 from canopy_kit.production.topology import Process, free_port, plan_processes
 from canopy_kit.production.tools import find_tool
+from canopy_kit.web.forwarding import GATEWAY_HOPS
 
 READY_TIMEOUT_SECONDS = 60
 STOP_TIMEOUT_SECONDS = 30
@@ -92,6 +93,7 @@ class LocalRun:
             argv += ["--workers", str(self.options.workers)] if self.options.workers else []
             argv += ["--threads", str(self.options.threads)] if self.options.threads else []
             env["GUNICORN_BIND"] = f"127.0.0.1:{process.port}"
+            env["CANOPY_TRUSTED_PROXY_HOPS"] = str(GATEWAY_HOPS)  # nginx names the client
             env["PROMETHEUS_MULTIPROC_DIR"] = str(self.run_dir / "metrics" / process.name)
         else:
             env["METRICS_PORT"] = str(process.port)

@@ -7,16 +7,17 @@ import time
 import uuid
 
 import flask_smorest
-from flask import Flask, Response, g, make_response, request
+from flask import Flask, Response, current_app, g, make_response, request
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from canopy_kit import context
 from canopy_kit.metrics import exposition, metrics
 from canopy_kit.service import Runtime
 from canopy_kit.web.access_log import access_log_blueprint
 from canopy_kit.web.errors import ApiError, ErrorSchema, error_response, from_http_exception
-from canopy_kit.web.health import health_blueprint
+from canopy_kit.web.health import health_blueprint, observe_broker
 from canopy_kit.web.idempotency import replay_after_conflict
 from canopy_kit.web.request_uow import close_request_uow
 
@@ -105,6 +106,7 @@ def _register_error_handlers(app: Flask) -> None:
 
 
 def _metrics_view():
+    observe_broker(current_app.extensions["canopy"])  # fresh at every scrape, not only at probes
     body, content_type = exposition()
     response = make_response(body)
     response.headers["Content-Type"] = content_type
@@ -141,4 +143,9 @@ def create_service_app(runtime: Runtime, *, testing: bool = False) -> Flask:
     app.after_request(lambda response: _finish_request(response, spec.name))
     app.teardown_request(close_request_uow)
     app.teardown_request(_end_context)
+    if runtime.settings.trusted_proxy_hops:
+        # Behind the gateway every client would have the gateway's address (one client's failed
+        # sign-ins would lock out everyone): believe exactly the hops that are ours, no more.
+        hops = runtime.settings.trusted_proxy_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     return app
