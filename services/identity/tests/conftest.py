@@ -1,7 +1,7 @@
 import pytest
 
 from canopy_kit.service import Runtime
-from canopy_kit.testing import make_settings, prepare_database
+from canopy_kit.testing import handle_own_events, make_settings, prepare_database
 from canopy_kit.web.app import create_service_app
 from identity import handlers
 from identity.service import SERVICE
@@ -29,6 +29,10 @@ class Identity:
 
     def login(self, email="admin@oak.example.org", password=PASSWORD, **extra):
         return self.client.post("/v1/auth/login", json={"email": email, "password": password, **extra})
+
+    def send_mail(self):
+        """What identity's consumer does after a request: the account mail it asked for goes out."""
+        return handle_own_events(self.runtime)
 
     def token(self, email="admin@oak.example.org"):
         response = self.login(email)

@@ -73,7 +73,9 @@ class Runtime:
 
     @cached_property
     def subscriptions(self) -> Subscriptions:
-        return self.spec.subscriptions()
+        subscriptions = self.spec.subscriptions()
+        subscriptions.runtime = self
+        return subscriptions
 
     @cached_property
     def id_kinds(self) -> dict[str, Any]:

@@ -1,7 +1,6 @@
 """The relay and the consumer on real RabbitMQ and PostgreSQL."""
 import socket
 import threading
-import time
 
 import pytest
 from kombu import Connection, Producer
@@ -11,7 +10,7 @@ from canopy_kit.bus.connection import events_exchange
 from canopy_kit.bus.dead_letters import DeadLetters
 from canopy_kit.bus.relay import OutboxRelay
 from canopy_kit.db.tables import inbox, outbox
-from canopy_kit.testing import consume_until_idle, declare_queue, relay_all
+from canopy_kit.testing import consume_until_idle, declare_queue, relay_all, wait_until
 from canopy_kit.testing.probe import count_effects, publish_people
 
 pytestmark = pytest.mark.integration
@@ -28,12 +27,7 @@ def _unpublished(runtime):
 
 
 def _wait(predicate, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
+    return wait_until(predicate, timeout)
 
 
 def test_relay_publishes_with_confirms_and_marks_rows(probe_factory, postgres_url, rabbitmq_url, bus_names):

@@ -1,8 +1,10 @@
 """Sending account emails (invitations, password resets).
 
 With ``IDENTITY_SMTP_URL`` (``smtp://user:password@host:port``, or ``smtps://``) mail goes out over
-SMTP. Without it, messages are written as ``.eml`` files in ``<data dir>/mail/``: the embedded
-default needs no mail server, and an operator (or a test) can open them.
+SMTP; ``IDENTITY_SMTP_URL_FILE`` names a file holding it instead (a docker-compose secret). Without
+either, messages are written as ``.eml`` files in ``<data dir>/mail/``: the embedded default needs no
+mail server, and an operator (or a test) can open them. Only identity's consumer sends mail, after
+the request that asked for it has committed (``identity.handlers.account_mail``).
 """
 from __future__ import annotations
 
@@ -24,9 +26,14 @@ def _message(to: str, subject: str, body: str, sender: str) -> EmailMessage:
     return message
 
 
+def _read_secret(path: str | None) -> str | None:
+    """The secret in a file (a compose or Kubernetes secret mounted as one), or None if unset or empty."""
+    return (Path(path).read_text().strip() or None) if path else None
+
+
 class Mailer:
     def __init__(self, settings: Settings):
-        self.smtp_url = settings.option("SMTP_URL")
+        self.smtp_url = settings.option("SMTP_URL") or _read_secret(settings.option("SMTP_URL_FILE"))
         self.sender = settings.option("MAIL_FROM", SENDER)
         self.drop_folder = Path(settings.option("MAIL_DIR") or settings.data_dir / "mail")
 

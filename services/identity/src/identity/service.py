@@ -9,6 +9,7 @@ from identity.api import blueprints
 from identity.api.imports import MAX_IMPORT_BYTES
 from identity.db import metadata
 from identity.directory import IdentityDirectory, id_kinds
+from identity.events import subscriptions
 
 
 def _own_keys(runtime: Runtime) -> StaticKeySource:
@@ -41,6 +42,7 @@ SERVICE = ServiceSpec(
     metadata=metadata,
     migrations_dir=Path(__file__).resolve().parents[2] / "migrations",
     blueprints=blueprints,
+    subscriptions=subscriptions,
     key_source=_own_keys,
     directory=IdentityDirectory,
     id_kinds=id_kinds,

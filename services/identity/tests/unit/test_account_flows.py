@@ -18,6 +18,7 @@ def test_invitation_sets_a_first_password_once(identity, trust, tmp_path):
     identity.runtime.settings = identity.runtime.settings.with_overrides(data_dir=tmp_path)
     client, headers = identity.client, trust.headers(trust.admin)
     assert client.post(f"/v1/people/{trust.teacher}/invitations", headers=headers).status_code == 204
+    identity.send_mail()
     [mail] = _mails(identity)
     assert mail["To"] == "tom@oak.example.org"
     token = _token(mail)
@@ -36,6 +37,7 @@ def test_password_reset_does_not_reveal_accounts_and_ends_sessions(identity, tru
     answers = [client.post("/v1/auth/password-reset", json={"email": address})
                for address in ("admin@oak.example.org", "nobody@oak.example.org")]
     assert [a.status_code for a in answers] == [202, 202] and answers[0].get_data() == answers[1].get_data()
+    identity.send_mail()
     [mail] = _mails(identity)  # only the real account got one
     done = client.post("/v1/auth/password-reset/confirm", json={"token": _token(mail),
                                                                "password": "reset to something long"})

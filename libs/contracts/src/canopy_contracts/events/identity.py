@@ -63,6 +63,19 @@ class AccountStatusV1(Schema):
     reason = fields.String(required=True, validate=validate.Length(min=1, max=200))
 
 
+ACCOUNT_MAIL_KINDS = ("invitation", "password_reset")
+
+
+class AccountMailV1(Schema):
+    """Mail to send about an account, after the request that asked for it has committed. It names
+    the person and the page the link opens, never the one-time token: identity's consumer makes the
+    token when it sends the mail, so no secret waits in the outbox, the broker or a dead letter."""
+    mail_id = fields.UUID(required=True)
+    person_id = fields.UUID(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(ACCOUNT_MAIL_KINDS))
+    link_base = fields.Url(required=True, require_tld=False, validate=validate.Length(max=500))
+
+
 class EmploymentV1(Schema):
     employment_id = fields.UUID(required=True)
     person_id = fields.UUID(required=True)
@@ -147,6 +160,10 @@ CONTRACTS = (
     Contract("identity.account.activated", 1, AccountStatusV1,
              {"person_id": _PERSON, "status": "active", "reason": "invitation accepted"},
              "A person can sign in: an invitation was accepted or a disabled account restored."),
+    Contract("identity.account_mail.requested", 1, AccountMailV1,
+             {"mail_id": "9f56eddc-0a1b-4c3d-8e4f-5a6b7c8d9e10", "person_id": _PERSON, "kind": "invitation",
+              "link_base": "https://canopy.brightpath.example.org/accept-invitation"},
+             "An invitation or a password reset is to be mailed; identity's own consumer sends it."),
     Contract("identity.employment.started", 1, EmploymentV1, _EMPLOYMENT_EXAMPLE,
              "A person started working at a school (several at once are allowed)."),
     Contract("identity.employment.updated", 1, EmploymentV1, {**_EMPLOYMENT_EXAMPLE, "job_title": "Year 4 Teacher"},

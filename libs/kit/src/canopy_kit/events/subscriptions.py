@@ -45,6 +45,9 @@ class Subscriptions:
 
     def __init__(self) -> None:
         self._handlers: dict[str, list[Handler | BatchHandler]] = {}
+        # The process's Runtime, once it has built these (None when only the routing keys are
+        # wanted): a handler that needs a setting (identity's mail server) reads it from there.
+        self.runtime = None
         self._batched: set[int] = set()  # ids of the handlers that take a list of events
 
     def on(self, event_type: str) -> Callable[[Handler], Handler]:

@@ -3,10 +3,12 @@
 from canopy_kit.testing.helpers import (
     consume_until_idle,
     declare_queue,
+    handle_own_events,
     make_settings,
     outbox_events,
     prepare_database,
     relay_all,
+    wait_until,
 )
 
-__all__ = ["consume_until_idle", "declare_queue", "make_settings", "outbox_events", "prepare_database", "relay_all"]
+__all__ = ["consume_until_idle", "declare_queue", "handle_own_events", "make_settings", "outbox_events", "prepare_database", "relay_all", "wait_until"]

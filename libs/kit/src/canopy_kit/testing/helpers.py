@@ -85,3 +85,25 @@ def declare_queue(runtime: Runtime) -> None:
         declare_consumer_topology(connection, exchange_name=settings.exchange,
                                   queue_name=settings.queue_name(runtime.spec.name),
                                   routing_keys=runtime.subscriptions.routing_keys)
+
+
+def handle_own_events(runtime: Runtime) -> list:
+    """Pass a service's recorded events through its own inbox and handlers, in one process and
+    without a bus (what its consumer does with the events it subscribes to among its own):
+    handled once, duplicates absorbed. Returns the deliveries with their outcomes."""
+    from canopy_kit.events.inbox import Delivery, InboxProcessor
+
+    with runtime.engine.connect() as conn:
+        bodies = conn.execute(select(outbox.c.envelope).order_by(outbox.c.id)).scalars().all()
+    processor = InboxProcessor(runtime.spec.name, runtime.uow_factory, runtime.subscriptions, runtime.registry)
+    return list(processor.process([Delivery(body=body) for body in bodies]))
+
+
+def wait_until(predicate, timeout: float = 20.0) -> bool:
+    """Poll ``predicate`` until it holds (True) or ``timeout`` seconds pass (False)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return False

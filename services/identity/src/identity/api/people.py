@@ -14,7 +14,6 @@ from identity.api.schemas import (
     CreatedSchema, DirectoryQuerySchema, PersonCreateSchema, PersonSchema, PersonSummarySchema, PersonUpdateSchema,
 )
 from identity.directory import permissions
-from identity.mailer import Mailer
 
 
 def invitation_link() -> str:
@@ -58,8 +57,8 @@ def blueprint() -> Blueprint:
             handlers.start_employment(uow, trust_id=principal.trust_id, person_id=person_id,
                                       actor_id=principal.person_id, **employment)
         if body["invite"]:
-            handlers.invite(uow, Mailer(current_app.extensions["canopy"].settings), trust_id=principal.trust_id,
-                            person_id=person_id, link_base=invitation_link(), actor_id=principal.person_id)
+            handlers.invite(uow, trust_id=principal.trust_id, person_id=person_id, link_base=invitation_link(),
+                            actor_id=principal.person_id)
         return {"id": person_id}
 
     @blp.route("/<person_id>", methods=["GET"])

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import current_app
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import or_, select
@@ -20,7 +19,6 @@ from identity.api.schemas import CreatedSchema, EmploymentInSchema, EndOnSchema
 from identity.db import employments
 from identity.directory import permissions
 from identity.handlers.common import get_row
-from identity.mailer import Mailer
 
 
 class TransferSchema(Schema):
@@ -138,8 +136,7 @@ def blueprint() -> Blueprint:
         """Email the person a one-time link to set their password (replaces any earlier link)."""
         permissions().require_about("staff.manage", person_id)
         principal = current_principal()
-        handlers.invite(current_uow(), Mailer(current_app.extensions["canopy"].settings),
-                        trust_id=principal.trust_id, person_id=person_id, link_base=invitation_link(),
-                        actor_id=principal.person_id)
+        handlers.invite(current_uow(), trust_id=principal.trust_id, person_id=person_id,
+                        link_base=invitation_link(), actor_id=principal.person_id)
 
     return blp

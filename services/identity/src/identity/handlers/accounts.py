@@ -6,41 +6,19 @@ revokes every refresh token of the person.
 """
 from __future__ import annotations
 
-import hashlib
-import secrets
-from datetime import timedelta
-
 from sqlalchemy import select, update
 
 from canopy_kit.db.uow import UnitOfWork
 from canopy_kit.web.errors import ApiError, field_error
 from identity import passwords, tokens
-from identity.db import account_tokens, people, trusts
-from identity.handlers.common import audit, aware, get_row, new_id, normalise_email, now, person_payload, reload
-
-INVITATION_TTL = timedelta(days=7)
-RESET_TTL = timedelta(hours=1)
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _issue(uow: UnitOfWork, person_id: str, purpose: str, ttl: timedelta) -> str:
-    token = secrets.token_urlsafe(32)
-    # A new token replaces any earlier unused one of the same purpose.
-    uow.session.execute(update(account_tokens).where(
-        account_tokens.c.person_id == person_id, account_tokens.c.purpose == purpose,
-        account_tokens.c.used_at.is_(None)).values(used_at=now()))
-    uow.session.execute(account_tokens.insert().values(
-        id=new_id(), token_hash=_hash(token), person_id=person_id, purpose=purpose, created_at=now(),
-        expires_at=now() + ttl))
-    return token
+from identity.db import account_tokens, people
+from identity.handlers.account_mail import request_mail, token_hash
+from identity.handlers.common import audit, aware, get_row, normalise_email, now, person_payload, reload
 
 
 def _redeem(uow: UnitOfWork, token: str, purpose: str):
     row = uow.session.execute(select(account_tokens).where(
-        account_tokens.c.token_hash == _hash(token), account_tokens.c.purpose == purpose).with_for_update()).first()
+        account_tokens.c.token_hash == token_hash(token), account_tokens.c.purpose == purpose).with_for_update()).first()
     if row is None or row.used_at is not None or aware(row.expires_at) <= now():
         raise field_error("token", "this link is invalid, used or expired; ask for a new one", 400)
     uow.session.execute(update(account_tokens).where(account_tokens.c.id == row.id).values(used_at=now()))
@@ -65,16 +43,12 @@ def _set_status(uow: UnitOfWork, person, status: str, reason: str, actor_id: str
                 trust_id=person.trust_id, actor_id=actor_id)
 
 
-def invite(uow: UnitOfWork, mailer, *, trust_id: str, person_id: str, link_base: str,
-           actor_id: str | None = None) -> None:
+def invite(uow: UnitOfWork, *, trust_id: str, person_id: str, link_base: str, actor_id: str | None = None) -> None:
+    """Mail the person a one-time link to set their password, once this transaction commits."""
     person = get_row(uow, people, person_id, trust_id, "person")
     if person.status == "disabled":
         raise ApiError(409, "the account is disabled; enable it before inviting")
-    token = _issue(uow, person_id, "invitation", INVITATION_TTL)
-    trust_name = uow.session.execute(select(trusts.c.name).where(trusts.c.id == trust_id)).scalar_one()
-    mailer.send(person.email, f"Your Canopy account at {trust_name}",
-                f"Hello {person.preferred_name or person.given_name},\n\nSet your password to start using Canopy:\n"
-                f"{link_base}?token={token}\n\nThe link works once, for {INVITATION_TTL.days} days.\n")
+    request_mail(uow, person, "invitation", link_base=link_base, actor_id=actor_id)
     audit(uow, trust_id=trust_id, action="account.invited", actor_id=actor_id, subject_id=person_id)
 
 
@@ -90,14 +64,12 @@ def accept_invitation(uow: UnitOfWork, *, token: str, password: str) -> str:
     return person.id
 
 
-def request_reset(uow: UnitOfWork, mailer, *, email: str, link_base: str, client: str | None = None) -> None:
-    """Send a reset link to every active account with this email; say nothing either way."""
+def request_reset(uow: UnitOfWork, *, email: str, link_base: str, client: str | None = None) -> None:
+    """Mail a reset link to every active account with this email (once this transaction commits);
+    say nothing either way."""
     for person in uow.session.execute(select(people).where(
             people.c.email == normalise_email(email), people.c.status == "active")).all():
-        token = _issue(uow, person.id, "reset", RESET_TTL)
-        mailer.send(person.email, "Reset your Canopy password",
-                    f"Someone asked to reset the password of this account. If it was you, use this link "
-                    f"within the hour:\n{link_base}?token={token}\n\nIf not, ignore this message.\n")
+        request_mail(uow, person, "password_reset", link_base=link_base)
         audit(uow, trust_id=person.trust_id, action="password.reset_requested", subject_id=person.id, client=client)
 
 
