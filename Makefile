@@ -4,16 +4,49 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SERVICES := $(wildcard services/*)
 STAMP  := $(VENV)/.installed
+LOCK   := requirements.lock
+RUNTIME_LOCK := requirements-runtime.lock
+LOCAL_PACKAGES := libs/contracts libs/kit[test] $(SERVICES)
+UV_VERSION := 0.13.8
+UV     := $(BIN)/uv
 
 .PHONY: up test test-unit test-integration install migrate demo clean openapi
 
-$(STAMP): $(wildcard libs/*/pyproject.toml services/*/pyproject.toml)
+# Installs are reproducible: every third-party package at the version and hash requirements.lock
+# names (the test tools and the locking tool too), then our own packages in place with nothing more
+# fetched; `pip check` fails if the lock lacks what a pyproject.toml asks for (run `make lock`).
+$(STAMP): $(LOCK) $(wildcard libs/*/pyproject.toml services/*/pyproject.toml)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e libs/contracts -e "libs/kit[test]" $(addprefix -e ,$(SERVICES))
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation $(foreach package,$(LOCAL_PACKAGES),-e "$(package)")
+	$(BIN)/pip check || { echo "requirements.lock does not satisfy a pyproject.toml: run make lock" >&2; exit 1; }
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# The lock files, from every pyproject.toml (docs/adr/0016-locked-dependencies.md). `make lock` after
+# changing a dependency keeps every other pin; `make upgrade` moves all to the newest allowed.
+# requirements-runtime.lock (what the images install) is the same versions without the test tools.
+LOCK_TOOLS := pip setuptools>=68 uv==$(UV_VERSION)
+LOCK_OPTIONS = --quiet --universal --python-version 3.11 --generate-hashes --custom-compile-command "make lock" \
+	--no-emit-package canopy-contracts --no-emit-package canopy-kit \
+	$(foreach service,$(notdir $(SERVICES)),--no-emit-package canopy-$(service))
+.PHONY: lock upgrade
+
+$(UV):
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet "uv==$(UV_VERSION)"
+
+lock: $(UV)
+	printf -- '%s\n' $(addprefix "-e ./,$(addsuffix ",$(LOCAL_PACKAGES))) $(addprefix ",$(addsuffix ",$(LOCK_TOOLS))) \
+		| $(UV) pip compile - $(LOCK_OPTIONS) $(LOCK_UPGRADE) -o $(LOCK)
+	printf -- '%s\n' $(addprefix "-e ./,$(addsuffix ",$(subst [test],,$(LOCAL_PACKAGES)))) \
+		$(addprefix ",$(addsuffix ",$(filter-out uv==%,$(LOCK_TOOLS)))) \
+		| $(UV) pip compile - $(LOCK_OPTIONS) -c $(LOCK) -o $(RUNTIME_LOCK)
+
+upgrade:
+	$(MAKE) lock LOCK_UPGRADE=--upgrade
+	$(MAKE) install
 
 up: $(STAMP)
 	$(BIN)/canopy up
