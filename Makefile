@@ -85,6 +85,12 @@ deploy-config: $(STAMP)
 test-system: $(STAMP)
 	$(BIN)/python -m pytest tests/system
 
+# The fault tier alone (also part of `make test`): its own PostgreSQL and RabbitMQ, faults injected
+# under load, docs/reliability.md rewritten (docs/adr/0018-fault-tier.md).
+.PHONY: test-faults
+test-faults: $(STAMP)
+	$(BIN)/python -m pytest tests/faults
+
 # Every benchmark against the real PostgreSQL and RabbitMQ; results go to docs/performance.md.
 .PHONY: bench
 bench: $(STAMP)

@@ -38,7 +38,7 @@ def _binding(source: str, queue: str, routing_key: str, vhost: str) -> dict:
             "routing_key": routing_key, "arguments": {}}
 
 
-def _policies(queue_prefix: str, vhost: str) -> list[dict]:
+def policies(queue_prefix: str, vhost: str) -> list[dict]:
     prefix = queue_prefix.replace(".", "\\.")
     return [
         {"vhost": vhost, "name": "canopy-events-delivery-limit", "pattern": f"^{prefix}[a-z0-9_-]+\\.events$",
@@ -71,7 +71,7 @@ def render_definitions(routing_keys: Mapping[str, tuple[str, ...]], *, exchange_
         "exchanges": [_exchange(events, vhost), _exchange(dlx, vhost)],
         "queues": queues,
         "bindings": bindings,
-        "policies": _policies(queue_prefix, vhost),
+        "policies": policies(queue_prefix, vhost),
     }
 
 
