@@ -126,7 +126,10 @@ def gunicorn_file_settings(path: str | Path) -> dict:
     return {name: value for name, value in namespace.items() if name in known}
 
 
-DEFAULT_WSGI_OPTIONS = {"bind": "127.0.0.1:8000", "workers": 1, "threads": 8, "worker_class": "gthread",
+# The kit's worker is gunicorn's gthread answering what gunicorn refuses itself in the platform's
+# JSON error body (canopy_kit.web.server).
+DEFAULT_WSGI_OPTIONS = {"bind": "127.0.0.1:8000", "workers": 1, "threads": 8,
+                        "worker_class": "canopy_kit.web.server.CanopyWorker",
                         "graceful_timeout": 20, "timeout": 60, "accesslog": None}
 
 

@@ -16,6 +16,7 @@ from canopy_kit import context
 from canopy_kit.metrics import exposition, metrics
 from canopy_kit.service import Runtime
 from canopy_kit.web.access_log import access_log_blueprint
+from canopy_kit.web.bodies import refuse_unmeasured_oversized_body
 from canopy_kit.web.errors import ApiError, ErrorSchema, error_response, from_http_exception
 from canopy_kit.web.health import health_blueprint, observe_broker
 from canopy_kit.web.idempotency import replay_after_conflict
@@ -140,6 +141,7 @@ def create_service_app(runtime: Runtime, *, testing: bool = False) -> Flask:
     _register_error_handlers(app)
     app.register_error_handler(ApiError, from_http_exception)
     app.before_request(_start_request)
+    app.before_request(refuse_unmeasured_oversized_body)
     app.after_request(lambda response: _finish_request(response, spec.name))
     app.teardown_request(close_request_uow)
     app.teardown_request(_end_context)
