@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from canopy_kit.bus.consumer import EventConsumer
+from canopy_kit.bus.doorbell import wake_this_process
 from canopy_kit.bus.relay import OutboxRelay
 from canopy_kit.events.inbox import InboxProcessor
 from canopy_kit.metrics import serve_metrics
@@ -27,6 +28,7 @@ def stop_on_signals() -> threading.Event:
     def handle(signum, _frame):
         log.info("received signal %s; stopping", signum)
         stop.set()
+        wake_this_process()  # a relay or consumer blocked on a doorbell sees the stop at once
 
     signal.signal(signal.SIGTERM, handle)
     signal.signal(signal.SIGINT, handle)
