@@ -120,7 +120,16 @@ def _run_service_command(args, name: str, spec) -> int:
             count = letters.redrive(set(args.event_ids) if args.event_ids else None)
             print(f"re-drove {count} dead letter(s) to {name}")
     else:
-        return args.handler(runtime, args) or 0
+        try:
+            return args.handler(runtime, args) or 0
+        except OSError as exc:
+            if exc.filename is None:
+                raise
+            # A file the command was given cannot be read: the operator's to fix, not a traceback.
+            print(f"canopy {name} {command}: cannot read {exc.filename}: {exc.strerror}", file=sys.stderr)
+            return 2
+        finally:
+            runtime.dispose()
     runtime.dispose()
     return 0
 
