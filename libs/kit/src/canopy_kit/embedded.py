@@ -185,6 +185,7 @@ def run_embedded(services: dict, *, port: int, demo: bool) -> int:
     try:
         if _wait_ready(port, services, children):
             print(f"\nCanopy is running at http://127.0.0.1:{port}/  (Ctrl-C stops it)")
+            print(f"  {'API docs':16} http://127.0.0.1:{port}/docs/")
             for name in services:
                 print(f"  {name:16} http://127.0.0.1:{port}/api/{name}/openapi.json")
             sys.stdout.flush()

@@ -17,6 +17,7 @@ from canopy_kit.metrics import exposition, metrics
 from canopy_kit.service import Runtime
 from canopy_kit.web.access_log import access_log_blueprint
 from canopy_kit.web.bodies import refuse_unmeasured_oversized_body
+from canopy_kit.web.browsable_docs import docs_blueprint
 from canopy_kit.web.errors import ApiError, ErrorSchema, error_response, from_http_exception
 from canopy_kit.web.health import health_blueprint, observe_broker
 from canopy_kit.web.idempotency import replay_after_conflict
@@ -137,6 +138,7 @@ def create_service_app(runtime: Runtime, *, testing: bool = False) -> Flask:
         api.register_blueprint(blueprint)
     api.register_blueprint(access_log_blueprint())
     app.register_blueprint(health_blueprint())
+    app.register_blueprint(docs_blueprint({spec.name: "../openapi.json"}))  # its own, beside /openapi.json
     app.add_url_rule("/metrics", "metrics", _metrics_view)
     _register_error_handlers(app)
     app.register_error_handler(ApiError, from_http_exception)
