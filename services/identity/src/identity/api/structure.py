@@ -52,6 +52,14 @@ def blueprint() -> Blueprint:
         return {"id": handlers.add_school(current_uow(), trust_id=principal.trust_id, name=body["name"],
                                           phase=body["phase"], urn=body["urn"], actor_id=principal.person_id)}
 
+    @blp.route("/schools/<school_id>", methods=["GET"])
+    @authenticated(blp)
+    @blp.response(200, SchoolSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get_school(school_id):
+        """One school of the caller's trust, open or closed: whoever may list the schools opens it."""
+        return get_row(current_uow(), schools, school_id, current_principal().trust_id, "school")._mapping
+
     @blp.route("/schools/<school_id>", methods=["PATCH"])
     @authenticated(blp)
     @blp.arguments(SchoolUpdateSchema)
@@ -90,6 +98,15 @@ def blueprint() -> Blueprint:
         principal = current_principal()
         return {"id": handlers.create_group(current_uow(), trust_id=principal.trust_id, name=body["name"],
                                             school_ids=body["school_ids"], actor_id=principal.person_id)}
+
+    @blp.route("/groups/<group_id>", methods=["GET"])
+    @authenticated(blp)
+    @blp.response(200, GroupSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get_group(group_id):
+        """One group of schools of the caller's trust, as the list shows it."""
+        get_row(current_uow(), school_groups, group_id, current_principal().trust_id, "group")
+        return _group(current_uow().session, group_id)
 
     @blp.route("/groups/<group_id>", methods=["PUT"])
     @authenticated(blp)

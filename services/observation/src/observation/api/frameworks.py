@@ -72,15 +72,17 @@ def blueprint() -> Blueprint:
 
     @blp.route("/<framework_id>/publish", methods=["POST"])
     @authenticated(blp)
-    @blp.response(200, VersionNumberSchema)
+    @blp.response(200, FrameworkSchema)
     @blp.alt_response(403, response="FORBIDDEN")
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT", description="There is no draft to publish")
     def publish(framework_id):
-        """Publish the draft version: from now on it never changes."""
+        """Publish the draft version: from now on it never changes. Answers the framework at the
+        published version (its ``version`` as before)."""
         access().require_form_manager(None)
-        principal = current_principal()
-        return {"version": handlers.publish_framework(current_uow(), trust_id=principal.trust_id,
-                                                      framework_id=framework_id, actor_id=principal.person_id)}
+        uow, principal = current_uow(), current_principal()
+        version = handlers.publish_framework(uow, trust_id=principal.trust_id, framework_id=framework_id,
+                                             actor_id=principal.person_id)
+        return describe(uow, find(uow, frameworks, framework_id, principal.trust_id, "framework"), version)
 
     return blp

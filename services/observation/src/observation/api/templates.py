@@ -35,6 +35,15 @@ def _managed(template_id: str):
     return template
 
 
+def _version(template_id: str, version: int):
+    """One version of a form, tagged with the ETag that guards edits of a draft."""
+    row = current_uow().session.execute(select(template_versions).where(
+        template_versions.c.template_id == template_id, template_versions.c.version == version)).first()
+    if row is None:
+        raise ApiError(404, "no such version")
+    return tagged(describe_version(row), row.row_version)
+
+
 def blueprint() -> Blueprint:
     blp = Blueprint("templates", __name__, url_prefix="/v1/templates", description="Versioned observation forms")
 
@@ -87,11 +96,7 @@ def blueprint() -> Blueprint:
     def get_version(template_id, version):
         """One version of a form: its sections and items. The ETag guards edits of a draft."""
         find(current_uow(), templates, template_id, current_principal().trust_id, "template")
-        row = current_uow().session.execute(select(template_versions).where(
-            template_versions.c.template_id == template_id, template_versions.c.version == version)).first()
-        if row is None:
-            raise ApiError(404, "no such version")
-        return tagged(describe_version(row), row.row_version)
+        return _version(template_id, version)
 
     @blp.route("/<template_id>/draft", methods=["PUT"])
     @authenticated(blp)
@@ -112,16 +117,17 @@ def blueprint() -> Blueprint:
 
     @blp.route("/<template_id>/publish", methods=["POST"])
     @authenticated(blp)
-    @blp.response(200, VersionNumberSchema)
+    @blp.response(200, TemplateVersionSchema)
     @blp.alt_response(403, response="FORBIDDEN")
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT", description="There is no draft to publish")
     def publish(template_id):
-        """Publish the draft: new records use it; records on older versions keep theirs."""
+        """Publish the draft: new records use it; records on older versions keep theirs. Answers the
+        published version (its ``version`` as before)."""
         _managed(template_id)
         principal = current_principal()
-        return {"version": handlers.publish_template(current_uow(), trust_id=principal.trust_id,
-                                                     template_id=template_id, actor_id=principal.person_id)}
+        return _version(template_id, handlers.publish_template(current_uow(), trust_id=principal.trust_id,
+                                                               template_id=template_id, actor_id=principal.person_id))
 
     @blp.route("/<template_id>/retire", methods=["POST"])
     @authenticated(blp)

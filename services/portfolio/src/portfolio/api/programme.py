@@ -13,6 +13,7 @@ from canopy_kit.web.request_uow import current_uow
 from portfolio import access
 from portfolio.api.schemas import Codes, CreatedManySchema, CreatedSchema, Hours
 from portfolio.db import bookings, course_sessions, courses
+from portfolio.handlers.common import get_row
 from portfolio.handlers import programme as handlers
 
 
@@ -87,6 +88,15 @@ def blueprint() -> Blueprint:
         query = select(courses).where(courses.c.trust_id == current_principal().trust_id).order_by(courses.c.title)
         page = paginate(session, query, args, scalars=False)
         return {**page, "items": [_course(session, row) for row in page["items"]]}
+
+    @blp.route("/courses/<course_id>", methods=["GET"])
+    @authenticated(blp)
+    @blp.response(200, CourseSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get_course(course_id):
+        """One course of the programme, with places taken per session: the whole trust sees it."""
+        session = current_uow().session
+        return _course(session, get_row(session, courses, course_id, current_principal().trust_id, "course")._mapping)
 
     @blp.route("/sessions/<session_id>/bookings", methods=["POST"])
     @authenticated(blp)

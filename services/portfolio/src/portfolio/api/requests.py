@@ -7,12 +7,15 @@ from sqlalchemy import or_, select
 
 from canopy_contracts.events.portfolio import ACTIVITY_TYPES, DECISIONS
 from canopy_kit.auth.flask import authenticated, current_principal
+from canopy_kit.web.docs import error_responses
+from canopy_kit.web.errors import ApiError
 from canopy_kit.web.ids import TrustId
 from canopy_kit.web.pagination import page_schema, paginate
 from canopy_kit.web.request_uow import current_uow
 from portfolio import access
 from portfolio.api.schemas import CreatedSchema, Hours, Money
 from portfolio.db import cpd_requests
+from portfolio.handlers.common import get_row
 from portfolio.handlers import requests as handlers
 
 
@@ -99,6 +102,17 @@ def blueprint() -> Blueprint:
             query = query.where(cpd_requests.c.status == args["status"])
         return paginate(current_uow().session, query.order_by(cpd_requests.c.created_at.desc(), cpd_requests.c.id),
                         args, scalars=False)
+
+    @blp.route("/<request_id>", methods=["GET"])
+    @authenticated(blp)
+    @blp.response(200, RequestSchema)
+    @error_responses(blp, 403, 404)
+    def get_request(request_id):
+        """One CPD request: for the person who made it, and for those who decide their school's."""
+        row = get_row(current_uow().session, cpd_requests, request_id, current_principal().trust_id, "CPD request")
+        if not access.may_see_request(access.permissions(), row._mapping):
+            raise ApiError(403, "only the requester and their school's CPD lead or headteacher see a CPD request")
+        return row._mapping
 
     @blp.route("/decisions", methods=["POST"])
     @authenticated(blp)
