@@ -128,6 +128,9 @@ def create_service_app(runtime: Runtime, *, testing: bool = False) -> Flask:
         OPENAPI_JSON_PATH="openapi.json",
         API_SPEC_OPTIONS={
             "info": {"description": spec.api_description},
+            # Relative to the document: the service's root, or /api/<service>/ through a gateway, so
+            # the browsable docs' "Try it out" and generated clients call the right path either way.
+            "servers": [{"url": ".", "description": "where this document is served from"}],
             "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
         },
     )

@@ -10,7 +10,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 from sqlalchemy import select
 
 from canopy_kit.auth.flask import authenticated, current_principal
-from canopy_kit.web.errors import ApiError
+from canopy_kit.web.errors import ApiError, invalid_fields
 from canopy_kit.web.ids import ID_KIND, TrustId
 from canopy_kit.web.pagination import PageArgs, page_schema, paginate
 from canopy_kit.web.access_log import record_read
@@ -86,8 +86,7 @@ def blueprint() -> Blueprint:
                           "filename": (upload.filename or "")[:255], "content_type": content_type, "size": len(data),
                           "storage_key": storage.evidence_store(_settings()).put(data)}
         except ValidationError as exc:
-            raise ApiError(422, "The request has invalid fields: " + ", ".join(sorted(exc.messages_dict)),
-                           errors=exc.messages_dict) from None
+            raise invalid_fields(exc.messages_dict) from None
         principal = current_principal()
         return {"id": add_evidence(current_uow(), trust_id=principal.trust_id, person_id=person_id, values=values)}
 
