@@ -56,13 +56,8 @@ def _blueprints():
 
 
 @pytest.fixture
-def runtime(sqlite_url):
-    spec = ServiceSpec(name="widgets", title="Widgets", metadata=metadata, migrations_dir=Path("/none"),
-                       blueprints=_blueprints)
-    runtime = Runtime(spec, make_settings("widgets", database_url=sqlite_url))
-    prepare_database(runtime)
-    yield runtime
-    runtime.dispose()
+def runtime(web_service):
+    return web_service("widgets", metadata, _blueprints)
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from canopy_kit.web.browsable_docs import docs_blueprint
 from canopy_kit.web.errors import ApiError, ErrorSchema, error_response, from_http_exception
 from canopy_kit.web.health import health_blueprint, observe_broker
 from canopy_kit.web.idempotency import replay_after_conflict
+from canopy_kit.web.inputs import install_input_rules, screen_request
 from canopy_kit.web.request_uow import close_request_uow
 
 log = logging.getLogger("canopy.web")
@@ -118,6 +119,7 @@ def _metrics_view():
 def create_service_app(runtime: Runtime, *, testing: bool = False) -> Flask:
     spec = runtime.spec
     app = ServiceFlask(spec.name)
+    install_input_rules(app)
     app.config.update(
         TESTING=testing,
         MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
@@ -147,6 +149,7 @@ def create_service_app(runtime: Runtime, *, testing: bool = False) -> Flask:
     app.register_error_handler(ApiError, from_http_exception)
     app.before_request(_start_request)
     app.before_request(refuse_unmeasured_oversized_body)
+    app.before_request(screen_request)
     app.after_request(lambda response: _finish_request(response, spec.name))
     app.teardown_request(close_request_uow)
     app.teardown_request(_end_context)

@@ -31,6 +31,18 @@ def _scope() -> str:
     return f"{caller} {request.method} {request.path}"[:300]
 
 
+def request_fingerprint() -> str:
+    """The body as it means, not as it was typed: a retry that serialises the same JSON with its keys
+    in another order or other spacing is the same request. (The body was checked before the view.)"""
+    body = request.get_data(cache=True)
+    if request.is_json and body:
+        try:
+            body = json.dumps(json.loads(body), sort_keys=True, separators=(",", ":")).encode()
+        except ValueError:
+            pass  # not JSON after all: compared as sent, and the view refuses it
+    return hashlib.sha256(body).hexdigest()
+
+
 def stored_response(session, scope: str, key: str) -> tuple[str, Response] | None:
     row = session.execute(
         select(idempotency_keys).where(idempotency_keys.c.scope == scope, idempotency_keys.c.key == key)
@@ -61,11 +73,11 @@ def idempotent(view):
         key = request.headers.get(HEADER)
         if key is None:
             return view(*args, **kwargs)
-        if not key or len(key) > MAX_KEY_LENGTH:
-            raise ApiError(400, f"{HEADER} must be 1 to {MAX_KEY_LENGTH} characters",
-                           errors={HEADER: ["length must be 1 to 200"]})
+        if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():  # it is stored: no NUL
+            raise ApiError(400, f"{HEADER} must be 1 to {MAX_KEY_LENGTH} printable characters",
+                           errors={HEADER: [f"must be 1 to {MAX_KEY_LENGTH} printable characters"]})
         scope = _scope()
-        request_hash = hashlib.sha256(request.get_data()).hexdigest()
+        request_hash = request_fingerprint()
         session = current_uow().session
         found = stored_response(session, scope, key)
         if found is not None:
