@@ -18,10 +18,12 @@ from canopy_kit.service import Runtime
 from canopy_kit.web.access_log import access_log_blueprint
 from canopy_kit.web.bodies import refuse_unmeasured_oversized_body
 from canopy_kit.web.browsable_docs import docs_blueprint
+from canopy_kit.web.docs import OperationConventions
 from canopy_kit.web.errors import ApiError, ErrorSchema, error_response, from_http_exception
 from canopy_kit.web.health import health_blueprint, observe_broker
 from canopy_kit.web.idempotency import replay_after_conflict
 from canopy_kit.web.inputs import install_input_rules, screen_request
+from canopy_kit.web.paths import register_path_converters
 from canopy_kit.web.request_uow import close_request_uow
 
 log = logging.getLogger("canopy.web")
@@ -138,7 +140,8 @@ def create_service_app(runtime: Runtime, *, testing: bool = False) -> Flask:
     )
     app.extensions["canopy"] = runtime
     metrics()  # registered before any request thread can race to do it
-    api = CanopyApi(app)
+    api = CanopyApi(app, spec_kwargs={"extra_plugins": [OperationConventions(app)]})
+    register_path_converters(app, api)
     for blueprint in spec.blueprints():
         api.register_blueprint(blueprint)
     api.register_blueprint(access_log_blueprint())
@@ -153,6 +156,10 @@ def create_service_app(runtime: Runtime, *, testing: bool = False) -> Flask:
     app.after_request(lambda response: _finish_request(response, spec.name))
     app.teardown_request(close_request_uow)
     app.teardown_request(_end_context)
+    if testing:  # every answer a test sees is checked against the document (canopy_kit.testing.openapi)
+        from canopy_kit.testing.openapi import DocumentedClient
+
+        app.test_client_class = DocumentedClient
     if runtime.settings.trusted_proxy_hops:
         # Behind the gateway every client would have the gateway's address (one client's failed
         # sign-ins would lock out everyone): believe exactly the hops that are ours, no more.

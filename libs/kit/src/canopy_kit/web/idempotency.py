@@ -23,6 +23,13 @@ HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 200
 REPLAYED_HEADER = "Idempotent-Replayed"
 KEPT_HEADERS = ("Location", "ETag", "Content-Type")
+# How the document describes the header on every ``@idempotent`` operation (canopy_kit.web.docs).
+IDEMPOTENCY_PARAMETER = {
+    "in": "header", "name": HEADER, "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH},
+    "description": "a key of the client's choosing: the same request sent again with it is answered with "
+                   "the first answer (Idempotent-Replayed: true) and changes nothing; a different body is 422",
+}
 
 
 def _scope() -> str:
