@@ -41,8 +41,8 @@ class RequestSchema(Schema):
     provider = fields.String(allow_none=True)
     starts_on = fields.Date(required=True)
     ends_on = fields.Date(required=True)
-    hours = fields.Decimal(as_string=True, required=True)
-    cost = fields.Decimal(as_string=True, required=True)
+    hours = Hours(required=True)
+    cost = Money(required=True)
     cover_needed = fields.Boolean(required=True)
     reason = fields.String(required=True)
     status = fields.String(required=True)
@@ -80,8 +80,7 @@ def blueprint() -> Blueprint:
     @authenticated(blp)
     @blp.arguments(RequestInSchema)
     @blp.response(201, CreatedSchema)
-    @blp.alt_response(404, response="NOT_FOUND")
-    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+    @error_responses(blp, 404, 422)
     def submit(body):
         """Ask to attend an external activity; the school's CPD lead sees cost and cover."""
         principal = current_principal()
@@ -103,7 +102,7 @@ def blueprint() -> Blueprint:
         return paginate(current_uow().session, query.order_by(cpd_requests.c.created_at.desc(), cpd_requests.c.id),
                         args, scalars=False)
 
-    @blp.route("/<request_id>", methods=["GET"])
+    @blp.route("/<id:request_id>", methods=["GET"])
     @authenticated(blp)
     @blp.response(200, RequestSchema)
     @error_responses(blp, 403, 404)
@@ -118,9 +117,7 @@ def blueprint() -> Blueprint:
     @authenticated(blp)
     @blp.arguments(DecisionsSchema)
     @blp.response(200, DecisionResultSchema(many=True))
-    @blp.alt_response(403, response="FORBIDDEN")
-    @blp.alt_response(404, response="NOT_FOUND")
-    @blp.alt_response(409, response="CONFLICT", description="A request was already decided; none were applied")
+    @error_responses(blp, 403, 404, (409, "A request was already decided; none were applied"))
     def decide(body):
         """Approve or decline one or many requests at once: all are applied, or none."""
         principal = current_principal()
@@ -131,8 +128,9 @@ def blueprint() -> Blueprint:
     @blp.route("/<request_id>/withdraw", methods=["POST"])
     @authenticated(blp)
     @blp.response(204)
-    @blp.alt_response(409, response="CONFLICT")
+    @error_responses(blp, 403, 404, 409)
     def withdraw(request_id):
+        """Withdraw one's own request while it is still pending."""
         principal = current_principal()
         handlers.withdraw(current_uow(), trust_id=principal.trust_id, person_id=principal.person_id,
                           request_id=request_id)
