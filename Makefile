@@ -10,7 +10,7 @@ LOCAL_PACKAGES := libs/contracts libs/kit[test] $(SERVICES)
 UV_VERSION := 0.13.8
 UV     := $(BIN)/uv
 
-.PHONY: up test test-unit test-integration install migrate demo clean openapi
+.PHONY: up test test-unit test-integration test-fuzz install migrate demo clean openapi
 
 # Installs are reproducible: every third-party package at the version and hash requirements.lock
 # names (the test tools and the locking tool too), then our own packages in place with nothing more
@@ -59,6 +59,10 @@ test-unit: $(STAMP)
 
 test-integration: $(STAMP)
 	$(BIN)/python -m pytest -m integration
+
+# The fuzz tier alone (schemathesis against every service's document, a few minutes); `make test` runs it too.
+test-fuzz: $(STAMP)
+	$(BIN)/python -m pytest -m fuzz
 
 migrate: $(STAMP)
 	$(BIN)/canopy migrate

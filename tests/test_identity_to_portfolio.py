@@ -54,7 +54,7 @@ def test_transfer_in_identity_moves_portfolio_visibility(platform):
         return {"Authorization": "Bearer " + minter.token(person_id, trust_id, grants)}
 
     body = {"title": "Phonics", "activity_type": "course", "delivery": "external", "starts_on": "2025-03-10",
-            "ends_on": "2025-03-10", "hours": "3"}
+            "ends_on": "2025-03-10", "hours": 3}
     spring = client.post(f"/v1/people/{pia}/activities", json=body, headers=headers(pia)).json["id"]
 
     def visible(who):

@@ -50,7 +50,7 @@ def test_cpd_recorded_in_portfolio_reaches_the_trust_dashboard_once(services_on_
     for person in staff:
         response = recording.post(f"/v1/people/{person}/activities", headers=token(person), json={
             "title": "Phonics", "activity_type": "course", "delivery": "external", "starts_on": "2025-10-06",
-            "ends_on": "2025-10-06", "hours": "3", "cost": "40.00"})
+            "ends_on": "2025-10-06", "hours": 3, "cost": 40.00})
         assert response.status_code == 201, response.json
     propagate()
 

@@ -203,3 +203,14 @@ def test_serves_the_web_client_when_it_is_there(gateway, http_call):
     assert http_call("GET", f"{gateway}/assets/app.js").body == b"console.log('canopy')"
     # A client-side route is the single-page app's to handle.
     assert b"<title>Canopy</title>" in http_call("GET", f"{gateway}/people/42").body
+
+
+def test_serves_the_api_documentation_and_takes_its_files_from_a_service(gateway, http_call):
+    page = http_call("GET", f"{gateway}/docs/")
+    assert page.status == 200 and page.header("Content-Type").startswith("text/html")
+    assert page.header("X-Request-ID") and b"swagger-ui-bundle.js" in page.body
+    for service in ("identity", "echo", "uploads", "gone"):  # every service's document, by the gateway's path
+        assert f'"url": "/api/{service}/openapi.json"'.encode() in page.body
+    assert http_call("GET", f"{gateway}/docs").body == page.body  # redirected to the page
+    asset = http_call("GET", f"{gateway}/docs/swagger-ui.css")
+    assert asset.status == 200 and asset.json()["path"] == "/docs/swagger-ui.css"  # the first service answered

@@ -26,6 +26,7 @@ from canopy_kit.production.supervisor import Child
 from canopy_kit.production.tools import find_tool
 from canopy_kit.production.topology import PROCESS_KINDS, free_port
 from canopy_kit.service import discover_services
+from canopy_kit.web.browsable_docs import ASSETS, assets_folder
 
 pytestmark = pytest.mark.integration
 
@@ -191,6 +192,18 @@ def test_every_process_runs_behind_the_gateway(topology, http_call):
     for service in services:
         reply = http_call("GET", f"{topology.gateway}/api/{service}/health/ready")
         assert reply.status == 200, reply.body
+
+
+def test_the_api_documentation_is_served_through_the_gateway(topology, http_call):
+    page = http_call("GET", f"{topology.gateway}/docs/")
+    assert page.status == 200 and page.header("Content-Type").startswith("text/html")
+    for service in topology.services:
+        assert f'"url": "/api/{service}/openapi.json"'.encode() in page.body
+        document = http_call("GET", f"{topology.gateway}/api/{service}/openapi.json")
+        assert document.status == 200 and document.json()["openapi"].startswith("3.")
+    for asset in ASSETS:  # Swagger UI's own files, from the kit's pinned package, through nginx
+        reply = http_call("GET", f"{topology.gateway}/docs/{asset}")
+        assert reply.status == 200 and reply.body == (Path(assets_folder()) / asset).read_bytes(), asset
 
 
 def test_log_in_through_the_gateway(topology, http_call):

@@ -1,9 +1,13 @@
+from datetime import timedelta
+
 import pytest
+from sqlalchemy import select, update
 
 from canopy_kit.service import Runtime
 from canopy_kit.testing import make_settings, prepare_database
 from canopy_kit.testing.directory import DirectoryBuilder, TokenMinter
 from canopy_kit.web.app import create_service_app
+from portfolio.db import evaluations
 from portfolio.service import SERVICE
 
 
@@ -45,6 +49,13 @@ class Portfolio:
 
     def patch(self, who, path, body):
         return self.client.patch(path, json=body, headers=self.as_(who))
+
+    def days_pass(self, days: int) -> None:
+        """As if ``days`` went by: every evaluation falls due that much sooner."""
+        with self.runtime.engine.begin() as conn:
+            for row in conn.execute(select(evaluations.c.id, evaluations.c.due_on)).all():
+                conn.execute(update(evaluations).where(evaluations.c.id == row.id)
+                             .values(due_on=row.due_on - timedelta(days=days)))
 
 
 @pytest.fixture

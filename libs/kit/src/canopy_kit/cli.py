@@ -35,6 +35,12 @@ def _print(data) -> None:
 
 
 API_DEFAULTS = {"port": 8001, "workers": 2, "threads": 4}
+# The embedded gateway's access log: one line per request, the path without its query string (a
+# query can carry a search for a person's name). Requests gunicorn refuses itself are logged too.
+GATEWAY_ACCESS_LOG_FORMAT = '%(t)s %({x-request-id}o)s %(m)s %({script_name}e)s%(U)s %(s)s %(M)sms %(h)s'
+GATEWAY_SERVER_OPTIONS = {"accesslog": "-", "access_log_format": GATEWAY_ACCESS_LOG_FORMAT,
+                          # every `canopy up` would otherwise claim the same socket in the home folder
+                          "control_socket_disable": True}
 
 
 def _api_options(args) -> dict:
@@ -114,7 +120,16 @@ def _run_service_command(args, name: str, spec) -> int:
             count = letters.redrive(set(args.event_ids) if args.event_ids else None)
             print(f"re-drove {count} dead letter(s) to {name}")
     else:
-        return args.handler(runtime, args) or 0
+        try:
+            return args.handler(runtime, args) or 0
+        except OSError as exc:
+            if exc.filename is None:
+                raise
+            # A file the command was given cannot be read: the operator's to fix, not a traceback.
+            print(f"canopy {name} {command}: cannot read {exc.filename}: {exc.strerror}", file=sys.stderr)
+            return 2
+        finally:
+            runtime.dispose()
     runtime.dispose()
     return 0
 
@@ -148,7 +163,8 @@ def main(argv: list[str] | None = None) -> int:
         from canopy_kit.processes import serve_wsgi
 
         configure_logging("gateway")
-        serve_wsgi(create_gateway, bind=f"127.0.0.1:{args.port}", workers=1, threads=args.threads)
+        serve_wsgi(create_gateway, bind=f"127.0.0.1:{args.port}", workers=1, threads=args.threads,
+                   extra=GATEWAY_SERVER_OPTIONS)
         return 0
     if args.target in ("migrate", "demo"):
         for name, spec in services.items():

@@ -1,5 +1,6 @@
 """The embedded gateway: every installed service's API under ``/api/<service>/`` in one process,
-as nginx routes them in production (prefix stripped). Unknown paths get the JSON error body."""
+as nginx routes them in production (prefix stripped), and the browsable documentation of all of
+them at ``/docs/``. Unknown paths get the JSON error body."""
 from __future__ import annotations
 
 from flask import Flask, jsonify
@@ -8,6 +9,7 @@ from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from canopy_kit.service import Runtime, discover_services
 from canopy_kit.settings import Settings
 from canopy_kit.web.app import create_service_app
+from canopy_kit.web.browsable_docs import DOCS_PATH, docs_blueprint, service_documents
 from canopy_kit.web.errors import error_response
 from canopy_kit.web.forwarding import GATEWAY_HOPS, EdgeForwarding
 
@@ -24,7 +26,9 @@ def create_gateway(environ=None):
 
     @front.get("/")
     def index():
-        return jsonify(name="Canopy", services={name: f"/api/{name}/openapi.json" for name in services})
+        return jsonify(name="Canopy", docs=DOCS_PATH, services=service_documents(services))
+
+    front.register_blueprint(docs_blueprint(service_documents(services)))
 
     @front.errorhandler(404)
     def unknown(_exc):

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from canopy_kit.bus.consumer import EventConsumer
+from canopy_kit.bus.doorbell import wake_this_process
 from canopy_kit.bus.relay import OutboxRelay
 from canopy_kit.events.inbox import InboxProcessor
 from canopy_kit.metrics import serve_metrics
@@ -27,6 +28,7 @@ def stop_on_signals() -> threading.Event:
     def handle(signum, _frame):
         log.info("received signal %s; stopping", signum)
         stop.set()
+        wake_this_process()  # a relay or consumer blocked on a doorbell sees the stop at once
 
     signal.signal(signal.SIGTERM, handle)
     signal.signal(signal.SIGINT, handle)
@@ -126,7 +128,10 @@ def gunicorn_file_settings(path: str | Path) -> dict:
     return {name: value for name, value in namespace.items() if name in known}
 
 
-DEFAULT_WSGI_OPTIONS = {"bind": "127.0.0.1:8000", "workers": 1, "threads": 8, "worker_class": "gthread",
+# The kit's worker is gunicorn's gthread answering what gunicorn refuses itself in the platform's
+# JSON error body (canopy_kit.web.server).
+DEFAULT_WSGI_OPTIONS = {"bind": "127.0.0.1:8000", "workers": 1, "threads": 8,
+                        "worker_class": "canopy_kit.web.server.CanopyWorker",
                         "graceful_timeout": 20, "timeout": 60, "accesslog": None}
 
 

@@ -18,3 +18,15 @@ def test_backlog_is_queried_at_most_once_per_interval(monkeypatch):
     clock[0] += relay_module.REPORT_EVERY_SECONDS
     relay._report_backlog()
     assert len(queries) == 2
+
+
+def test_a_stopping_relay_finishes_the_batch_in_hand_and_leaves_the_backlog(monkeypatch):
+    import threading
+
+    relay = OutboxRelay(make_settings("probe", database_url="sqlite://", relay_batch_size=10),
+                        create_engine("sqlite://"))
+    batches = []
+    monkeypatch.setattr(relay, "publish_batch", lambda: batches.append(10) or 10)  # always a full batch waiting
+    stop = threading.Event()
+    stop.set()
+    assert relay.drain(stop) == 10 and len(batches) == 1

@@ -11,6 +11,7 @@ from canopy_kit.service import Runtime, ServiceSpec
 from canopy_kit.testing import make_settings, outbox_events, prepare_database
 from canopy_kit.testing.probe import TRUST_ID, person_payload
 from canopy_kit.web.app import create_service_app
+from canopy_kit.web.docs import error_responses
 from canopy_kit.web.errors import ApiError
 from canopy_kit.web.idempotency import idempotent
 from canopy_kit.web.pagination import PageArgs, page_schema, paginate
@@ -38,7 +39,9 @@ def _blueprints():
     @idempotent
     @blp.arguments(WidgetIn)
     @blp.response(201, WidgetOut)
+    @error_responses(blp, 409)
     def create(body):
+        """A widget."""
         uow = current_uow()
         widget_id = uow.session.execute(widgets.insert().values(name=body["name"])).inserted_primary_key[0]
         uow.publish("identity.person.registered", person_payload(body["name"]), trust_id=TRUST_ID)
@@ -50,19 +53,15 @@ def _blueprints():
     @blp.arguments(PageArgs, location="query")
     @blp.response(200, page_schema(WidgetOut))
     def list_widgets(args):
+        """Every widget."""
         return paginate(current_uow().session, select(widgets).order_by(widgets.c.id), args, scalars=False)
 
     return [blp]
 
 
 @pytest.fixture
-def runtime(sqlite_url):
-    spec = ServiceSpec(name="widgets", title="Widgets", metadata=metadata, migrations_dir=Path("/none"),
-                       blueprints=_blueprints)
-    runtime = Runtime(spec, make_settings("widgets", database_url=sqlite_url))
-    prepare_database(runtime)
-    yield runtime
-    runtime.dispose()
+def runtime(web_service):
+    return web_service("widgets", metadata, _blueprints)
 
 
 @pytest.fixture

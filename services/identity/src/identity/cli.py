@@ -44,16 +44,19 @@ def _import_staff(runtime, args) -> int:
         filled = int(30 * done / total)
         print(f"\r  [{'#' * filled}{'.' * (30 - filled)}] {done}/{total} rows", end="", file=sys.stderr, flush=True)
 
+    on_terminal = sys.stderr.isatty()  # a bar redrawn with carriage returns has no place in a log file
+    data = Path(args.file).read_bytes()  # one that cannot be read is reported by the kit's command line
     with runtime.uow_factory() as uow:
         trust_id = uow.session.execute(select(trusts.c.id).where(trusts.c.slug == args.trust)).scalar()
         if trust_id is None:
             print(f"no trust {args.trust!r}", file=sys.stderr)
             return 2
-        report = run_import(uow, Path(args.file).read_bytes(), trust_id=trust_id, dry_run=args.dry_run,
-                            progress=progress)
+        report = run_import(uow, data, trust_id=trust_id, dry_run=args.dry_run,
+                            progress=progress if on_terminal else None)
         if report.applied:
             uow.commit()
-    print(file=sys.stderr)
+    if on_terminal:
+        print(file=sys.stderr)
     for problem in report.problems:
         print(f"line {problem.line}: {problem.field}: {problem.reason}", file=sys.stderr)
     verdict = "applied" if report.applied else ("checked, nothing written" if report.valid else "NOT imported")

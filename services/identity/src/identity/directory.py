@@ -55,9 +55,9 @@ def id_kinds() -> dict:
 
 
 # What each list shows where its items' own GET cannot say (docs/permissions.md, "Lists"). The
-# directory is listed exactly as ``GET /v1/people/{id}`` lets the caller open each person.
+# directory and the schools are listed exactly as ``GET /v1/people/{id}`` and
+# ``GET /v1/schools/{id}`` let the caller open each person and school.
 LISTS = {
-    "/v1/schools": ListRule("every school of the caller's trust", allows=lambda perms, row: True),
     "/v1/audit": ListRule("the trust's whole audit log, for trust admins (``audit.read``)",
                           allows=lambda perms, row: perms.schools_for("audit.read") is None),
     "/v1/me/appraisees": ListRule("the people the caller line-manages today", about=lambda perms, row: bool(

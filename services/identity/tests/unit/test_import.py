@@ -119,7 +119,9 @@ def test_changed_names_and_jobs_update_in_place(identity, trust):
     assert types == ["identity.person.updated", "identity.employment.updated"]
 
 
-def test_cli_import_with_progress(identity, trust, tmp_path, monkeypatch, capsys):
+def test_cli_import_draws_its_progress_bar_only_on_a_terminal(identity, trust, tmp_path, monkeypatch, capsys):
+    import sys
+
     from canopy_kit.cli import main as canopy
 
     path = tmp_path / "staff.csv"
@@ -127,11 +129,25 @@ def test_cli_import_with_progress(identity, trust, tmp_path, monkeypatch, capsys
     monkeypatch.setenv("IDENTITY_DATABASE_URL", identity.runtime.settings.database_url)
     monkeypatch.setenv("LOG_JSON", "0")
     assert canopy(["identity", "import-staff", str(path), "--trust", "oak", "--dry-run"]) == 0
-    assert "checked, nothing written" in capsys.readouterr().out
+    out = capsys.readouterr()
+    assert "checked, nothing written" in out.out
+    assert "\r" not in out.err and "rows" not in out.err  # not a terminal (a log file): no bar at all
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
     assert canopy(["identity", "import-staff", str(path), "--trust", "oak"]) == 0
     out = capsys.readouterr()
-    assert "20 rows, applied" in out.out and "20/20 rows" in out.err
+    assert "20 rows, applied" in out.out and "\r" in out.err and "20/20 rows" in out.err
     assert _counts(identity)["people"] == 9 + 20
+
+
+def test_cli_import_of_a_missing_file_says_so_in_one_line(identity, trust, tmp_path, monkeypatch, capsys):
+    from canopy_kit.cli import main as canopy
+
+    monkeypatch.setenv("IDENTITY_DATABASE_URL", identity.runtime.settings.database_url)
+    missing = tmp_path / "missing.csv"
+    assert canopy(["identity", "import-staff", str(missing), "--trust", "oak"]) == 2
+    err = capsys.readouterr().err
+    assert err.splitlines() == [f"canopy identity import-staff: cannot read {missing}: No such file or directory"]
+    assert _counts(identity)["people"] == 9
 
 
 def test_ten_thousand_rows_validate_and_apply(identity, trust):

@@ -172,7 +172,7 @@ def test_part_timer_in_two_schools_is_seen_by_both_heads(trust):
     assert _get(trust, trust.head_a, f"/v1/people/{trust.colleague}").status_code == 200
     assert _get(trust, trust.head_b, f"/v1/people/{trust.colleague}").status_code == 200
     jobs = _get(trust, trust.head_b, f"/v1/people/{trust.colleague}").json["employments"]
-    assert sorted(j["fte"] for j in jobs) == ["0.400", "1.000"]
+    assert sorted(j["fte"] for j in jobs) == [0.4, 1.0]  # decimals are JSON numbers (ADR 0006)
 
 
 def test_duplicate_email_and_school_admin_limits(identity, trust):

@@ -1,4 +1,5 @@
 """The record workflow through the API: versioned forms, bad input, privacy tiers, offline capture."""
+import json
 from datetime import date
 
 import pytest
@@ -197,3 +198,23 @@ def test_observation_lists_do_not_leak_to_line_managers(observation, trust, make
         listed = {r["id"] for r in client.get(f"/v1/records{query}", headers=maya).json["items"]}
         assert beas.json["id"] not in listed, query
     assert {r["id"] for r in client.get("/v1/records", headers=maya).json["items"]} == {toms.json["id"]}
+
+
+@pytest.mark.parametrize("tag", ['"²"', '"٣"', '"9' + "9" * 30 + '"', '""', 'W/"1.0"'])
+def test_an_if_match_that_is_not_one_of_our_etags_is_a_400_naming_it(observation, trust, make_drop_in, tag):
+    client, coach = observation.client, trust.headers(trust.coach)
+    record_id = client.post("/v1/records", headers=coach, json=make_drop_in(share=False)).json["id"]
+    response = client.patch(f"/v1/records/{record_id}", headers={**coach, "If-Match": tag},
+                            json={"strengths": "x"})
+    assert response.status_code == 400 and list(response.json["errors"]) == ["If-Match"]
+
+
+@pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity", "1e999"])
+def test_an_answer_that_is_not_a_finite_number_is_refused_naming_it(observation, trust, make_drop_in, number):
+    body = json.dumps({**make_drop_in(), "responses": {"questioning": 0}}).replace('"questioning": 0',
+                                                                                   f'"questioning": {number}')
+    response = observation.client.post("/v1/records", headers=trust.headers(trust.coach), data=body,
+                                       content_type="application/json")
+    assert response.status_code == 422
+    assert response.json["errors"] == {"responses": {"questioning": ["must be a finite number (not NaN or Infinity)"]}}
+    assert _count(observation) == 0

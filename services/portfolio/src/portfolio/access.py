@@ -80,8 +80,13 @@ def request_schools(perms: Permissions) -> set[str]:
     return perms.principal.schools_with(DECIDERS)
 
 
+def may_see_request(perms: Permissions, request) -> bool:
+    """A CPD request is seen by its requester and by those who decide its school's requests."""
+    return request["person_id"] == perms.principal.person_id or request["school_id"] in request_schools(perms)
+
+
 # What each list shows where its items' own GET cannot say (docs/permissions.md, "Lists").
-# Activities are listed exactly as ``GET /v1/activities/{id}`` lets the caller open them.
+# Activities, CPD requests and courses are listed exactly as their own GETs let the caller open them.
 LISTS = {
     "/v1/people/{person_id}/evidence": ListRule(
         "the person's evidence added inside the caller's windows (as its file opens)",
@@ -89,9 +94,4 @@ LISTS = {
     "/v1/me/evaluations/due": ListRule(
         "the caller's own evaluations", allows=lambda perms, row: row["person_id"] == perms.principal.person_id,
         about=lambda perms, row: row["submitted_at"] is None and row["due_on"] <= perms.today),
-    "/v1/cpd-requests": ListRule(
-        "the caller's own requests and those of the schools they decide for",
-        allows=lambda perms, row: (row["person_id"] == perms.principal.person_id
-                                   or row["school_id"] in request_schools(perms))),
-    "/v1/programme/courses": ListRule("the trust's whole programme", allows=lambda perms, row: True),
 }

@@ -9,6 +9,7 @@ from flask import render_template_string
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from canopy_kit.web.fields import in_utc
 from portfolio.db import activities, bookings, cpd_requests, evaluations, evidence
 
 PAGE = """<!doctype html>
@@ -37,10 +38,13 @@ text-align:left;vertical-align:top}h1{color:#2d6a4f}</style></head><body>
 
 
 def _plain(value):
-    if isinstance(value, (date, datetime)):
+    """A stored value as the API writes it (ADR 0006): instants in UTC, decimals as numbers."""
+    if isinstance(value, datetime):
+        return in_utc(value).isoformat()
+    if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal):
-        return str(value)
+        return float(value)
     return value
 
 
@@ -69,7 +73,7 @@ def portfolio_data(session: Session, person_id: str, trust_id: str) -> dict:
 
 
 def portfolio_html(data: dict) -> str:
-    total = sum(Decimal(a["hours"]) for a in data["activities"])
+    total = sum(Decimal(str(a["hours"])) for a in data["activities"])
     titles = {a["id"]: a["title"] for a in data["activities"]}
     return render_template_string(PAGE, data=data, total_hours=total, titles=titles,
                                   exported_on=date.today().isoformat())

@@ -1,11 +1,13 @@
 """Portfolio on PostgreSQL: two CPD leads deciding one request at once."""
 import threading
+from datetime import date, timedelta
 
 import pytest
 
 pytestmark = pytest.mark.integration
 
-REQUEST = {"title": "Conference", "activity_type": "conference", "starts_on": "2025-10-14", "ends_on": "2025-10-14",
+SOON = (date.today() + timedelta(days=14)).isoformat()  # a request asks before the activity
+REQUEST = {"title": "Conference", "activity_type": "conference", "starts_on": SOON, "ends_on": SOON,
            "hours": "6", "cost": "90", "cover_needed": True, "reason": "Subject knowledge"}
 
 
@@ -38,6 +40,7 @@ def test_whole_flow_on_postgres(portfolio_pg):
     request_id = p.post(p.pia, "/v1/cpd-requests", REQUEST).json["id"]
     [decided] = p.post(p.hal, "/v1/cpd-requests/decisions",
                        {"decisions": [{"request_id": request_id, "decision": "approved"}]}).json
+    p.days_pass(14 + 7 * 6)  # the conference, then the six weeks to its follow-up
     due = p.get(p.pia, "/v1/me/evaluations/due").json["items"]
     assert [e["activity_id"] for e in due] == [decided["activity_id"]] * 2
     for evaluation, answers in zip(due, ({"reaction": 4, "learning": 4}, {"use_in_practice": 3})):

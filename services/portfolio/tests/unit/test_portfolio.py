@@ -1,6 +1,7 @@
 """The portfolio: request, approval, activity, evaluation and follow-up; who sees what after a
 move; the programme; evidence; export; bad input."""
 import io
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -18,8 +19,9 @@ def _types(service):
     return [e.event_type for e in outbox_events(service.runtime)]
 
 
+SOON = (date.today() + timedelta(days=14)).isoformat()  # a request asks before the activity
 REQUEST = {"title": "NPQ Leading Literacy", "activity_type": "qualification", "provider": "Institute",
-           "starts_on": "2025-10-14", "ends_on": "2025-10-14", "hours": "12", "cost": "150",
+           "starts_on": SOON, "ends_on": SOON, "hours": "12", "cost": "150",
            "cover_needed": True, "reason": "Our literacy priority"}
 
 
@@ -37,6 +39,8 @@ def test_request_approval_activity_evaluation_and_follow_up(portfolio):
     assert (mine["status"], mine["activity_id"]) == ("approved", activity_id)
     record = p.get(p.pia, f"/v1/activities/{activity_id}").json
     assert (record["source"], record["cost"], record["school_id"]) == ("request", "150.00", p.birch)
+    assert p.get(p.pia, "/v1/me/evaluations/due").json["items"] == []  # the course is yet to come
+    p.days_pass(14 + 7 * 6)  # the course, then the six weeks to its follow-up
     due = p.get(p.pia, "/v1/me/evaluations/due").json["items"]
     assert [(e["activity_id"], e["stage"]) for e in due] == [(activity_id, "immediate"), (activity_id, "follow_up")]
     immediate, follow_up = due[0]["id"], due[1]["id"]
@@ -49,6 +53,22 @@ def test_request_approval_activity_evaluation_and_follow_up(portfolio):
     assert p.get(p.pia, "/v1/me/evaluations/due").json["items"] == []
     assert _types(p) == ["portfolio.cpd_request.submitted", "portfolio.cpd.recorded", "portfolio.cpd_request.decided",
                          "portfolio.evaluation.submitted", "portfolio.evaluation.submitted"]
+
+
+def test_a_request_that_could_never_be_approved_is_refused_when_made(portfolio):
+    p = portfolio
+    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    past = p.post(p.pia, "/v1/cpd-requests", {**REQUEST, "starts_on": yesterday})
+    assert past.status_code == 422 and past.json["errors"] == {
+        "starts_on": ["must not be in the past: a request is made before the activity"]}
+    elsewhere = p.post(p.pia, "/v1/cpd-requests", {**REQUEST, "school_id": p.ash})  # she has left Ash
+    assert elsewhere.status_code == 422 and list(elsewhere.json["errors"]) == ["school_id"]
+    assert _count(p, cpd_requests) == 0 and _types(p) == []
+    today = p.post(p.pia, "/v1/cpd-requests", {**REQUEST, "starts_on": date.today().isoformat()})
+    assert today.status_code == 201
+    approved = p.post(p.hal, "/v1/cpd-requests/decisions",
+                      {"decisions": [{"request_id": today.json["id"], "decision": "approved"}]})
+    assert approved.status_code == 200 and approved.json[0]["activity_id"]
 
 
 def test_own_request_repeat_decision_and_all_or_nothing_bulk(portfolio):

@@ -3,6 +3,7 @@ as another trust's or an unknown id, naming the field and writing nothing
 (``canopy_kit.testing.tenancy``). A new operation taking ids fails here until it has an example."""
 import io
 import uuid
+from datetime import date, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -10,8 +11,9 @@ import pytest
 from canopy_kit.testing.tenancy import Call, document_problems, foreign_id, probe_operation, snapshot
 from portfolio import storage
 
-REQUEST = {"title": "Subject network", "activity_type": "course", "provider": "Hub", "starts_on": "2026-03-02",
-           "ends_on": "2026-03-02", "hours": "3", "cost": "80", "cover_needed": True, "reason": "Curriculum"}
+SOON = (date.today() + timedelta(days=14)).isoformat()  # a request asks before the activity
+REQUEST = {"title": "Subject network", "activity_type": "course", "provider": "Hub", "starts_on": SOON,
+           "ends_on": SOON, "hours": "3", "cost": "80", "cover_needed": True, "reason": "Curriculum"}
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from flask import current_app, g, request
 
 from canopy_kit.auth.principal import Principal
 from canopy_kit.auth.tokens import TokenError
+from canopy_kit.web.docs import error_responses
 from canopy_kit.web.errors import ApiError
 from canopy_kit.web.request_uow import current_uow
 
@@ -56,9 +57,6 @@ def authenticated(blueprint, roles: str | Iterable[str] | None = None):
             return view(*args, **kwargs)
 
         wrapper = blueprint.doc(security=[{BEARER_SCHEME: []}])(wrapper)
-        wrapper = blueprint.alt_response(401, response="UNAUTHORIZED")(wrapper)
-        if roles is not None:
-            wrapper = blueprint.alt_response(403, response="FORBIDDEN")(wrapper)
-        return wrapper
+        return error_responses(blueprint, 401, *([403] if roles is not None else []))(wrapper)
 
     return decorate

@@ -27,14 +27,17 @@ def open_connection(bus_url: str, *, heartbeat: int = 30) -> Connection:
         from canopy_kit.bus.filesystem import AtomicFilesystemTransport
 
         return Connection(
-            "filesystem://",
+            # A host name, although the folder is all that counts: without one kombu warns at every
+            # connection that it is "reverting to default 'localhost'".
+            hostname="localhost",
             transport=AtomicFilesystemTransport,
             transport_options={
                 "data_folder_in": str(folder / "queues"),
                 "data_folder_out": str(folder / "queues"),
                 "control_folder": str(folder / "control"),
                 "store_processed": False,
-                # kombu's default of one second would put a second on every hop in the embedded run.
+                # Only where doorbells cannot be made (canopy_kit.bus.filesystem); kombu's default of
+                # one second would put a second on every hop.
                 "polling_interval": 0.05,
             },
         )

@@ -10,20 +10,31 @@ so a backlog of n messages costs n² (20,000 demo events took minutes per thousa
 lists the folder once, keeps its queue's file names in order and takes them one by one, listing
 again only when they run out. A message is claimed by renaming it to a hidden name in the same
 folder (atomic, so two readers never get the same file), then read and removed.
+
+Waiting: kombu looks at the folder every ``polling_interval`` whether or not anything came. Here a
+writer rings the queue's doorbells (``canopy_kit.bus.doorbell``, in the control folder) after each
+message, and a waiting reader blocks on its bells until rung or its timeout ends: an idle consumer
+costs nothing and a message is taken as soon as it is written.
 """
 from __future__ import annotations
 
 import itertools
 import os
+import socket
 import uuid
 from collections import deque
 from queue import Empty
-from time import monotonic_ns
+from time import monotonic, monotonic_ns, sleep
 
 from kombu.transport import filesystem
 from kombu.utils.encoding import bytes_to_str, str_to_bytes
 from kombu.utils.json import dumps, loads
 
+from canopy_kit.bus.doorbell import Doorbell, ring, wait_any
+
+# How long a reader waits on its bells before looking at the folder unasked (a ring is never the
+# only way a message is found).
+SAFETY_LOOK_SECONDS = 5.0
 
 _SEQUENCE = itertools.count()
 
@@ -45,6 +56,7 @@ class AtomicChannel(filesystem.Channel):
             os.replace(partial, final)
         except OSError as exc:
             raise filesystem.ChannelError(f"Cannot add file {final!r} to directory") from exc
+        ring(self.control_folder, queue)
 
     def _list(self, queue) -> deque[str]:
         wanted = f"{queue}.msg"
@@ -83,3 +95,40 @@ class AtomicChannel(filesystem.Channel):
 
 class AtomicFilesystemTransport(filesystem.Transport):
     Channel = AtomicChannel
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._bells: dict[str, Doorbell] = {}  # queue -> this connection's bell for it
+
+    def _bells_of_consumed_queues(self) -> list[Doorbell]:
+        for channel in self.channels:
+            for queue in channel._active_queues:
+                if queue not in self._bells:
+                    self._bells[queue] = Doorbell(channel.control_folder, queue)
+        return list(self._bells.values())
+
+    def drain_events(self, connection, timeout=None):
+        """kombu's loop, with a wait on the consumed queues' bells where it would sleep."""
+        started, rung = monotonic(), False
+        while True:
+            bells = self._bells_of_consumed_queues()  # made before looking, so no message goes unheard
+            try:
+                self.cycle.get(self._deliver, timeout=timeout)
+                return
+            except Empty:
+                remaining = None if timeout is None else timeout - (monotonic() - started)
+                if rung or (remaining is not None and remaining <= 0):
+                    # Rung for nothing (another reader took it, or the process is stopping): the
+                    # caller gets its turn now, as at the end of its timeout.
+                    raise socket.timeout() from None
+                if bells:
+                    rung = wait_any(bells, SAFETY_LOOK_SECONDS if remaining is None
+                                    else min(remaining, SAFETY_LOOK_SECONDS))
+                else:
+                    sleep(self.polling_interval or 0)
+
+    def close_connection(self, connection):
+        for bell in self._bells.values():
+            bell.close()
+        self._bells.clear()
+        super().close_connection(connection)

@@ -7,7 +7,9 @@ dedupe on the event id (the message id).
 
 On PostgreSQL the relay sleeps on LISTEN and the writer's NOTIFY (sent at commit) wakes it, with
 a slow safety poll because a notification sent while the relay was disconnected is lost. On
-SQLite it polls.
+SQLite a doorbell beside the database file (``canopy_kit.bus.doorbell``) does what NOTIFY does,
+rung by the unit of work after a commit that wrote outbox rows; its safety look backs off to
+``IDLE_LOOK_CEILING_SECONDS`` while nothing happens, so an idle relay costs nothing.
 """
 from __future__ import annotations
 
@@ -22,10 +24,11 @@ from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.engine import make_url
 
 from canopy_kit.bus.connection import events_exchange, open_connection
+from canopy_kit.bus.doorbell import FALLBACK_POLL_SECONDS, Doorbell
 from canopy_kit.bus.locks import FileLock, advisory_lock_key
 from canopy_kit.bus.publisher import BatchPublisher, OutgoingMessage
 from canopy_kit.db.tables import outbox
-from canopy_kit.events.outbox import notify_channel
+from canopy_kit.events.outbox import notify_channel, relay_doorbell
 from canopy_kit.metrics import metrics
 from canopy_kit.settings import Settings
 
@@ -37,6 +40,8 @@ PRUNE_EVERY_SECONDS = 600.0
 # in the way of the next event. Once a second keeps them fresh (the idle poll is as often).
 REPORT_EVERY_SECONDS = 1.0
 PUBLISHED_RETENTION = timedelta(days=7)
+# SQLite with a doorbell: how long an idle relay may go without looking at its outbox unasked.
+IDLE_LOOK_CEILING_SECONDS = 10.0
 
 
 def libpq_conninfo(database_url: str) -> str:
@@ -44,13 +49,16 @@ def libpq_conninfo(database_url: str) -> str:
 
 
 class Waker:
-    """Blocks until the outbox may have new rows: NOTIFY on PostgreSQL, a poll on SQLite."""
+    """Blocks until the outbox may have new rows: NOTIFY on PostgreSQL; on SQLite the doorbell
+    every commit that wrote outbox rows rings (a poll where there is none)."""
 
     def __init__(self, settings: Settings, engine: Engine):
         self.settings = settings
         self.engine = engine
         self._listen: psycopg.Connection | None = None
         self._file_lock: FileLock | None = None
+        self._doorbell: Doorbell | None = None
+        self._idle_wait = settings.relay_poll_seconds
         self.is_postgres = engine.dialect.name == "postgresql"
 
     def try_lock(self) -> bool:
@@ -61,7 +69,12 @@ class Waker:
             return bool(got)
         database = make_url(self.settings.database_url).database or "memory"
         self._file_lock = FileLock(Path(database + ".relay.lock"))
-        return self._file_lock.try_acquire()
+        if not self._file_lock.try_acquire():
+            return False
+        place = relay_doorbell(self.engine)
+        if place is not None:  # before the first look at the outbox, so no commit goes unheard
+            self._doorbell = Doorbell(*place)
+        return True
 
     def _listen_connection(self) -> psycopg.Connection:
         if self._listen is None or self._listen.closed:
@@ -71,7 +84,12 @@ class Waker:
 
     def wait(self, timeout: float) -> None:
         if not self.is_postgres:
-            time.sleep(min(timeout, 0.1))
+            if self._doorbell is None or not self._doorbell.works:
+                time.sleep(min(timeout, FALLBACK_POLL_SECONDS))
+                return
+            # Rung at every commit, so the safety look backs off while nothing happens.
+            rung = self._doorbell.wait(self._idle_wait)
+            self._idle_wait = timeout if rung else min(self._idle_wait * 2, IDLE_LOOK_CEILING_SECONDS)
             return
         for _ in self._listen_connection().notifies(timeout=timeout, stop_after=1):
             pass
@@ -85,6 +103,9 @@ class Waker:
         if self._listen is not None:
             self._listen.close()  # also releases the advisory lock
             self._listen = None
+        if self._doorbell is not None:
+            self._doorbell.close()
+            self._doorbell = None
         if self._file_lock is not None:
             self._file_lock.release()
 
@@ -162,13 +183,15 @@ class OutboxRelay:
             raise ConnectionError(f"broker refused {len(refused)} messages")
         return len(confirmed)
 
-    def drain(self) -> int:
-        """Publish until the outbox is empty; return how many rows were published."""
+    def drain(self, stop: threading.Event | None = None) -> int:
+        """Publish until the outbox is empty, or until ``stop`` is set (the batch in hand is
+        finished: a stopping relay does not first work off a backlog); return how many rows were
+        published."""
         total = 0
         while True:
             published = self.publish_batch()
             total += published
-            if published < self.settings.relay_batch_size:
+            if published < self.settings.relay_batch_size or (stop is not None and stop.is_set()):
                 return total
 
     # -- housekeeping -----------------------------------------------------------------------
@@ -224,7 +247,7 @@ class OutboxRelay:
         backoff = 0.5
         while not stop.is_set():
             try:
-                self.drain()
+                self.drain(stop)
                 self._report_backlog()
                 self._prune()
                 backoff = 0.5

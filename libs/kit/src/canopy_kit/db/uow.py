@@ -1,12 +1,14 @@
 """The unit of work: one transaction holding the state change and the events it causes."""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Callable
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from canopy_kit.events.outbox import OutboxWriter
+from canopy_kit.bus.doorbell import ring
+from canopy_kit.events.outbox import RING_RELAY_AFTER_COMMIT, OutboxWriter, relay_doorbell
 
 
 class UnitOfWork:
@@ -16,9 +18,10 @@ class UnitOfWork:
     exception never leaves half a change or an event without its change.
     """
 
-    def __init__(self, session: Session, outbox: OutboxWriter):
+    def __init__(self, session: Session, outbox: OutboxWriter, relay_doorbell: tuple[Path, str] | None = None):
         self.session = session
         self.outbox = outbox
+        self.relay_doorbell = relay_doorbell
 
     def publish(self, event_type: str, payload: dict[str, Any], **envelope_fields: Any) -> str:
         """Record an event in the outbox, in this transaction; returns its event id."""
@@ -33,8 +36,11 @@ class UnitOfWork:
 
     def commit(self) -> None:
         self.session.commit()
+        if self.session.info.pop(RING_RELAY_AFTER_COMMIT, False) and self.relay_doorbell is not None:
+            ring(*self.relay_doorbell)
 
     def rollback(self) -> None:
+        self.session.info.pop(RING_RELAY_AFTER_COMMIT, None)
         self.session.rollback()
 
     def close(self) -> None:
@@ -55,6 +61,7 @@ class UnitOfWorkFactory:
         self.engine = engine
         self.outbox = outbox
         self._sessions: Callable[[], Session] = sessionmaker(bind=engine, expire_on_commit=False)
+        self._relay_doorbell = relay_doorbell(engine)
 
     def __call__(self) -> UnitOfWork:
-        return UnitOfWork(self._sessions(), self.outbox)
+        return UnitOfWork(self._sessions(), self.outbox, self._relay_doorbell)

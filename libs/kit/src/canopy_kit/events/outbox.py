@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from functools import cache
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, text
+from sqlalchemy import Engine, bindparam, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from canopy_contracts import ContractRegistry, new_envelope
@@ -20,6 +21,21 @@ _ROW_FIELDS = ("event_id", "event_type", "envelope", "created_at", "attempts")  
 def notify_channel(service: str) -> str:
     """The PostgreSQL NOTIFY channel a service's relay listens on."""
     return "canopy_outbox_" + service.replace("-", "_")
+
+
+# A session's ``info`` key: the transaction wrote to a SQLite outbox, so its commit rings the relay.
+RING_RELAY_AFTER_COMMIT = "canopy_ring_relay"
+
+
+def relay_doorbell(engine: Engine) -> tuple[Path, str] | None:
+    """SQLite's stand-in for NOTIFY: the folder and topic of the doorbell (``canopy_kit.bus.doorbell``)
+    a relay waits on and a commit that wrote outbox rows rings, beside the database file. None for
+    PostgreSQL, which has NOTIFY, and for a database that is not a file."""
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        return None
+    path = Path(database).resolve()
+    return path.parent, path.name + ".outbox"
 
 
 class OutboxWriter:
@@ -51,6 +67,8 @@ class OutboxWriter:
         if session.get_bind().dialect.name == "postgresql":
             # Delivered at commit, and only if the transaction commits: wakes the relay at once.
             session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": self.channel})
+        else:
+            session.info[RING_RELAY_AFTER_COMMIT] = True  # the unit of work rings once it has committed
 
     def write(self, session: Session, event_type: str, payload: dict[str, Any], **envelope_fields: Any) -> str:
         """Validate the payload against its contract and add the event to the outbox.

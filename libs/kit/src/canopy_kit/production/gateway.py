@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 from canopy_kit.web.app import MAX_BODY_BYTES
+from canopy_kit.web.browsable_docs import DOCS_PATH, docs_page, service_documents
 from canopy_kit.web.errors import CODES, error_body
 
 # Paths whose requests count against the per-client login limit.
@@ -68,13 +69,17 @@ class GatewayConfig:
     login_paths: tuple[str, ...] = LOGIN_PATHS
 
 
+def nginx_quotable(text: str) -> str:
+    """``text`` unchanged, once it is known to fit a single-quoted nginx string as it is."""
+    if "'" in text or "$" in text or "\\" in text:  # nginx would end the string, expand a variable, unescape
+        raise ValueError(f"cannot quote for nginx: {text}")
+    return text
+
+
 def error_json(status: int) -> str:
     """The body nginx returns for ``status``, as a single-quoted nginx string can hold it."""
     code = EXTRA_CODES.get(status) or CODES.get(status, "error")
-    body = json.dumps(error_body(status, GATEWAY_ERRORS[status], code=code))
-    if "'" in body or "$" in body:  # nginx would end the string there, or expand a variable
-        raise ValueError(f"cannot quote for nginx: {body}")
-    return body
+    return nginx_quotable(json.dumps(error_body(status, GATEWAY_ERRORS[status], code=code)))
 
 
 def body_limits(services: Mapping) -> tuple[tuple[str, int], ...]:
@@ -138,8 +143,10 @@ def render_nginx_conf(config: GatewayConfig) -> str:
         unavailable_retry_after=UNAVAILABLE_RETRY_AFTER_SECONDS,
         login_retry_after=math.ceil(60 / config.login_rate_per_minute),
         login_locations=login_locations,
-        index_json=json.dumps({"name": "Canopy",
-                               "services": {name: f"/api/{name}/openapi.json" for name in config.upstreams}}),
+        index_json=nginx_quotable(json.dumps({"name": "Canopy", "docs": DOCS_PATH,
+                                              "services": service_documents(config.upstreams)})),
+        docs_page=nginx_quotable(docs_page(service_documents(config.upstreams))),
+        docs_upstream=next(iter(config.upstreams)),
     )
 
 

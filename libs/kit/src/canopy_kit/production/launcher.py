@@ -195,6 +195,7 @@ class LocalRun:
 
 def _print_summary(run: LocalRun) -> None:
     print(f"\nCanopy (production topology) is running at {run.gateway_url}/  (Ctrl-C stops it)")
+    print(f"  {'API docs':16} {run.gateway_url}/docs/")
     for name in run.services:
         ports = {p.kind: p.port for p in run.processes if p.service == name}
         print(f"  {name:16} {run.gateway_url}/api/{name}/openapi.json   api :{ports['api']}, "

@@ -16,6 +16,7 @@ from canopy_kit.auth.flask import authenticated, current_principal
 from canopy_kit.auth.permissions import ListRule
 from canopy_kit.db.rows import now
 from canopy_kit.db.tables import access_log
+from canopy_kit.web.fields import UtcDateTime
 from canopy_kit.web.pagination import PageArgs, page_schema, paginate
 from canopy_kit.web.request_uow import current_uow
 
@@ -36,7 +37,7 @@ LIST_RULE = ListRule("reads of the caller's own records", allows=lambda caller, 
 
 
 class AccessEntrySchema(Schema):
-    at = fields.DateTime(required=True)
+    at = UtcDateTime(required=True)
     reader_id = fields.String(required=True)
     record_type = fields.String(required=True)
     record_id = fields.String(required=True)

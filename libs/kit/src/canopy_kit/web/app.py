@@ -16,9 +16,14 @@ from canopy_kit import context
 from canopy_kit.metrics import exposition, metrics
 from canopy_kit.service import Runtime
 from canopy_kit.web.access_log import access_log_blueprint
+from canopy_kit.web.bodies import refuse_unmeasured_oversized_body
+from canopy_kit.web.browsable_docs import docs_blueprint
+from canopy_kit.web.docs import OperationConventions
 from canopy_kit.web.errors import ApiError, ErrorSchema, error_response, from_http_exception
 from canopy_kit.web.health import health_blueprint, observe_broker
 from canopy_kit.web.idempotency import replay_after_conflict
+from canopy_kit.web.inputs import install_input_rules, screen_request
+from canopy_kit.web.paths import register_path_converters
 from canopy_kit.web.request_uow import close_request_uow
 
 log = logging.getLogger("canopy.web")
@@ -116,6 +121,7 @@ def _metrics_view():
 def create_service_app(runtime: Runtime, *, testing: bool = False) -> Flask:
     spec = runtime.spec
     app = ServiceFlask(spec.name)
+    install_input_rules(app)
     app.config.update(
         TESTING=testing,
         MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
@@ -126,23 +132,34 @@ def create_service_app(runtime: Runtime, *, testing: bool = False) -> Flask:
         OPENAPI_JSON_PATH="openapi.json",
         API_SPEC_OPTIONS={
             "info": {"description": spec.api_description},
+            # Relative to the document: the service's root, or /api/<service>/ through a gateway, so
+            # the browsable docs' "Try it out" and generated clients call the right path either way.
+            "servers": [{"url": ".", "description": "where this document is served from"}],
             "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
         },
     )
     app.extensions["canopy"] = runtime
     metrics()  # registered before any request thread can race to do it
-    api = CanopyApi(app)
+    api = CanopyApi(app, spec_kwargs={"extra_plugins": [OperationConventions(app)]})
+    register_path_converters(app, api)
     for blueprint in spec.blueprints():
         api.register_blueprint(blueprint)
     api.register_blueprint(access_log_blueprint())
     app.register_blueprint(health_blueprint())
+    app.register_blueprint(docs_blueprint({spec.name: "../openapi.json"}))  # its own, beside /openapi.json
     app.add_url_rule("/metrics", "metrics", _metrics_view)
     _register_error_handlers(app)
     app.register_error_handler(ApiError, from_http_exception)
     app.before_request(_start_request)
+    app.before_request(refuse_unmeasured_oversized_body)
+    app.before_request(screen_request)
     app.after_request(lambda response: _finish_request(response, spec.name))
     app.teardown_request(close_request_uow)
     app.teardown_request(_end_context)
+    if testing:  # every answer a test sees is checked against the document (canopy_kit.testing.openapi)
+        from canopy_kit.testing.openapi import DocumentedClient
+
+        app.test_client_class = DocumentedClient
     if runtime.settings.trusted_proxy_hops:
         # Behind the gateway every client would have the gateway's address (one client's failed
         # sign-ins would lock out everyone): believe exactly the hops that are ours, no more.

@@ -72,6 +72,13 @@ def field_error(field: str, reason: str, status: int = 422) -> ApiError:
     return ApiError(status, f"{field}: {reason}", errors={field: [reason]})
 
 
+def invalid_fields(messages: dict[Any, Any]) -> ApiError:
+    """A 422 naming every invalid field of a schema a view loaded itself. Names are made strings:
+    a multipart form can send a part without a name, which marshmallow reports under ``None``."""
+    errors = {str(name): reasons for name, reasons in messages.items()}
+    return ApiError(422, "The request has invalid fields: " + ", ".join(sorted(errors)), errors=errors)
+
+
 def flatten_webargs_messages(messages: dict[str, Any]) -> dict[str, Any]:
     """webargs reports ``{"json": {"email": [...]}}``; clients want ``{"email": [...]}``."""
     flat: dict[str, Any] = {}

@@ -23,12 +23,31 @@ HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 200
 REPLAYED_HEADER = "Idempotent-Replayed"
 KEPT_HEADERS = ("Location", "ETag", "Content-Type")
+# How the document describes the header on every ``@idempotent`` operation (canopy_kit.web.docs).
+IDEMPOTENCY_PARAMETER = {
+    "in": "header", "name": HEADER, "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH},
+    "description": "a key of the client's choosing: the same request sent again with it is answered with "
+                   "the first answer (Idempotent-Replayed: true) and changes nothing; a different body is 422",
+}
 
 
 def _scope() -> str:
     principal = g.get("canopy_principal")
     caller = principal.person_id if principal is not None else "anonymous"
     return f"{caller} {request.method} {request.path}"[:300]
+
+
+def request_fingerprint() -> str:
+    """The body as it means, not as it was typed: a retry that serialises the same JSON with its keys
+    in another order or other spacing is the same request. (The body was checked before the view.)"""
+    body = request.get_data(cache=True)
+    if request.is_json and body:
+        try:
+            body = json.dumps(json.loads(body), sort_keys=True, separators=(",", ":")).encode()
+        except ValueError:
+            pass  # not JSON after all: compared as sent, and the view refuses it
+    return hashlib.sha256(body).hexdigest()
 
 
 def stored_response(session, scope: str, key: str) -> tuple[str, Response] | None:
@@ -61,11 +80,11 @@ def idempotent(view):
         key = request.headers.get(HEADER)
         if key is None:
             return view(*args, **kwargs)
-        if not key or len(key) > MAX_KEY_LENGTH:
-            raise ApiError(400, f"{HEADER} must be 1 to {MAX_KEY_LENGTH} characters",
-                           errors={HEADER: ["length must be 1 to 200"]})
+        if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():  # it is stored: no NUL
+            raise ApiError(400, f"{HEADER} must be 1 to {MAX_KEY_LENGTH} printable characters",
+                           errors={HEADER: [f"must be 1 to {MAX_KEY_LENGTH} printable characters"]})
         scope = _scope()
-        request_hash = hashlib.sha256(request.get_data()).hexdigest()
+        request_hash = request_fingerprint()
         session = current_uow().session
         found = stored_response(session, scope, key)
         if found is not None:

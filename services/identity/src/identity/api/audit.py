@@ -8,7 +8,9 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
 from canopy_kit.auth.flask import authenticated, current_principal
+from canopy_kit.web.docs import error_responses
 from canopy_kit.web.errors import ApiError
+from canopy_kit.web.fields import UtcDateTime
 from canopy_kit.web.ids import TrustId
 from canopy_kit.web.pagination import page_schema, paginate
 from canopy_kit.web.request_uow import current_uow
@@ -25,7 +27,7 @@ class AuditQuerySchema(Schema):
 
 class AuditEntrySchema(Schema):
     id = fields.String(required=True)
-    at = fields.DateTime(required=True)
+    at = UtcDateTime(required=True)
     actor_id = fields.String(allow_none=True)
     action = fields.String(required=True)
     subject_id = fields.String(allow_none=True)
@@ -43,8 +45,7 @@ def blueprint() -> Blueprint:
     @authenticated(blp)
     @blp.arguments(AuditQuerySchema, location="query")
     @blp.response(200, page_schema(AuditEntrySchema))
-    @blp.alt_response(403, response="FORBIDDEN")
-    @blp.alt_response(404, response="NOT_FOUND")
+    @error_responses(blp, 403, 404)
     def list_entries(args):
         """Newest first, for trust admins; filter by action or by the person concerned."""
         if permissions().schools_for("audit.read") is not None:

@@ -5,6 +5,7 @@ from flask import Response, current_app, request
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from canopy_kit.web.docs import error_responses
 from canopy_kit.web.errors import ApiError
 from canopy_kit.web.request_uow import current_uow
 from identity import handlers, keys, tokens
@@ -55,9 +56,9 @@ def blueprint() -> Blueprint:
     @blp.route("/login", methods=["POST"])
     @blp.arguments(LoginSchema)
     @blp.response(200, TokenSchema)
-    @blp.alt_response(401, response="UNAUTHORIZED", description="Email or password is incorrect")
-    @blp.alt_response(409, response="CONFLICT", description="The email is in several trusts: name the trust")
-    @blp.alt_response(429, response="TOO_MANY_REQUESTS", description="Too many failed sign-ins; see Retry-After")
+    @error_responses(blp, (401, "Email or password is incorrect"),
+                     (409, "The email is in several trusts: name the trust"),
+                     (429, "Too many failed sign-ins; see Retry-After"))
     def login(body):
         """Exchange email and password for an access token and a refresh token."""
         settings = current_app.extensions["canopy"].settings
@@ -68,7 +69,7 @@ def blueprint() -> Blueprint:
     @blp.route("/refresh", methods=["POST"])
     @blp.arguments(RefreshSchema)
     @blp.response(200, TokenSchema)
-    @blp.alt_response(401, response="UNAUTHORIZED")
+    @error_responses(blp, 401)
     def refresh(body):
         """Use a refresh token once: it is revoked and a new pair is returned."""
         settings = current_app.extensions["canopy"].settings
@@ -85,7 +86,7 @@ def blueprint() -> Blueprint:
     @blp.route("/invitations/accept", methods=["POST"])
     @blp.arguments(TokenPasswordSchema)
     @blp.response(204)
-    @blp.alt_response(400, response="BAD_REQUEST", description="The link is invalid, used or expired")
+    @error_responses(blp, (400, "The link is invalid, used or expired"))
     def accept_invitation(body):
         """Set a first password with the one-time link from an invitation; then sign in."""
         handlers.accept_invitation(current_uow(), token=body["token"], password=body["password"])
@@ -106,7 +107,7 @@ def blueprint() -> Blueprint:
     @blp.route("/password-reset/confirm", methods=["POST"])
     @blp.arguments(TokenPasswordSchema)
     @blp.response(204)
-    @blp.alt_response(400, response="BAD_REQUEST", description="The link is invalid, used or expired")
+    @error_responses(blp, (400, "The link is invalid, used or expired"))
     def confirm_reset(body):
         """Set a new password with the one-time reset link; every existing session ends."""
         handlers.confirm_reset(current_uow(), token=body["token"], password=body["password"])

@@ -1,13 +1,12 @@
 """Bulk staff import from CSV: checked in full first; applied all or nothing."""
 from __future__ import annotations
 
-from http import HTTPStatus
-
 from flask import request
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from canopy_kit.auth.flask import authenticated, current_principal
+from canopy_kit.web.docs import error_responses
 from canopy_kit.web.errors import ApiError
 from canopy_kit.web.request_uow import current_uow
 from identity.directory import permissions
@@ -45,10 +44,8 @@ def blueprint() -> Blueprint:
     @authenticated(blp)
     @blp.arguments(ImportArgs, location="query")
     @blp.response(200, ImportReportSchema)
-    @blp.alt_response(403, response="FORBIDDEN")
-    @blp.alt_response(413, response=HTTPStatus(413).name)
-    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY",
-                      description="Rows with problems: ``errors.rows`` lists line, field and reason; nothing written")
+    @error_responses(blp, 403, 413, (422, "Rows with problems: ``errors.rows`` lists line, field and reason; "
+                                          "nothing written"))
     @blp.doc(requestBody={"required": True, "content": {
         "text/csv": {"schema": {"type": "string"}},
         "multipart/form-data": {"schema": {"type": "object", "properties": {"file": {"type": "string",

@@ -5,6 +5,7 @@ from flask import current_app, request
 from flask_smorest import Blueprint
 
 from canopy_kit.auth.flask import authenticated, current_principal
+from canopy_kit.web.docs import error_responses
 from canopy_kit.web.errors import ApiError
 from canopy_kit.web.idempotency import idempotent
 from canopy_kit.web.pagination import page_schema, paginate
@@ -28,7 +29,7 @@ def blueprint() -> Blueprint:
     @authenticated(blp)
     @blp.arguments(DirectoryQuerySchema, location="query")
     @blp.response(200, page_schema(PersonSummarySchema))
-    @blp.alt_response(404, response="NOT_FOUND")
+    @error_responses(blp, 404)
     def list_people(args):
         """People the caller may see (their schools' staff, their appraisees, themselves; everyone
         for trust-wide roles), searchable by name or email, filterable by school, role, status."""
@@ -39,9 +40,7 @@ def blueprint() -> Blueprint:
     @idempotent
     @blp.arguments(PersonCreateSchema)
     @blp.response(201, CreatedSchema)
-    @blp.alt_response(403, response="FORBIDDEN")
-    @blp.alt_response(404, response="NOT_FOUND")
-    @blp.alt_response(409, response="CONFLICT", description="The email is already used in the trust")
+    @error_responses(blp, 403, 404, (409, "The email is already used in the trust"))
     def create_person(body):
         """Add a member of staff, optionally with their first employment and an invitation."""
         perms, principal, uow = permissions(), current_principal(), current_uow()
@@ -64,8 +63,7 @@ def blueprint() -> Blueprint:
     @blp.route("/<person_id>", methods=["GET"])
     @authenticated(blp)
     @blp.response(200, PersonSchema)
-    @blp.alt_response(403, response="FORBIDDEN")
-    @blp.alt_response(404, response="NOT_FOUND")
+    @error_responses(blp, 403, 404)
     def get_person(person_id):
         """One person: employments (the whole history), roles and line managers."""
         permissions().require_about("staff.read", person_id)
@@ -75,9 +73,7 @@ def blueprint() -> Blueprint:
     @authenticated(blp)
     @blp.arguments(PersonUpdateSchema)
     @blp.response(200, PersonSchema)
-    @blp.alt_response(403, response="FORBIDDEN")
-    @blp.alt_response(404, response="NOT_FOUND")
-    @blp.alt_response(409, response="CONFLICT")
+    @error_responses(blp, 403, 404, 409)
     def update_person(body, person_id):
         """Change a person's names or email."""
         permissions().require_about("staff.manage", person_id)

@@ -1,10 +1,18 @@
 """Marshmallow schemas identity's endpoints share."""
+from decimal import Decimal
+
 from marshmallow import Schema, fields, validate
 
 from canopy_contracts.events.identity import PHASES, ROLES, SCHOOL_STATUSES, SCOPE_TYPES, STAFF_CATEGORIES
+from canopy_kit.web.fields import DecimalNumber
 from canopy_kit.web.ids import TrustId, TrustIds
 
 Name = lambda **kw: fields.String(validate=validate.Length(min=1, max=100), **kw)  # noqa: E731
+
+
+def Fte(**kw):  # noqa: N802 (a field factory, named like the fields it makes)
+    """A full-time equivalent: more than 0, at most 1, to three places (0.6 is three days a week)."""
+    return DecimalNumber(3, validate=validate.Range(min=0, max=1, min_inclusive=False), example=0.6, **kw)
 
 
 class SchoolSchema(Schema):
@@ -32,7 +40,7 @@ class EmploymentInSchema(Schema):
     school_id = TrustId("school", required=True)
     job_title = fields.String(required=True, validate=validate.Length(min=1, max=200))
     staff_category = fields.String(required=True, validate=validate.OneOf(STAFF_CATEGORIES))
-    fte = fields.Float(load_default=1.0, validate=validate.Range(min=0, max=1, min_inclusive=False))
+    fte = Fte(load_default=Decimal("1.000"))
     starts_on = fields.Date(required=True)
     ends_on = fields.Date(load_default=None, allow_none=True)
 
@@ -43,7 +51,7 @@ class EmploymentSchema(Schema):
     school_name = fields.String(required=True)
     job_title = fields.String(required=True)
     staff_category = fields.String(required=True)
-    fte = fields.Decimal(as_string=True, required=True)
+    fte = Fte(required=True)
     starts_on = fields.Date(required=True)
     ends_on = fields.Date(allow_none=True)
 

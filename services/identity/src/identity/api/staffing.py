@@ -15,7 +15,7 @@ from canopy_kit.web.ids import TrustId
 from canopy_kit.web.request_uow import current_uow
 from identity import handlers
 from identity.api.people import invitation_link
-from identity.api.schemas import CreatedSchema, EmploymentInSchema, EndOnSchema
+from identity.api.schemas import CreatedSchema, EmploymentInSchema, EndOnSchema, Fte
 from identity.db import employments
 from identity.directory import permissions
 from identity.handlers.common import get_row
@@ -27,7 +27,7 @@ class TransferSchema(Schema):
     effective_on = fields.Date(required=True, metadata={"description": "first day at the new school"})
     job_title = fields.String(load_default=None, validate=validate.Length(min=1, max=200))
     staff_category = fields.String(load_default=None, validate=validate.OneOf(STAFF_CATEGORIES))
-    fte = fields.Float(load_default=None, validate=validate.Range(min=0, max=1, min_inclusive=False))
+    fte = Fte(load_default=None)
 
 
 class LeaveSchema(Schema):

@@ -5,6 +5,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from canopy_kit.auth.flask import authenticated, current_principal
+from canopy_kit.web.docs import error_responses
 from canopy_kit.web.errors import ApiError
 from canopy_kit.web.pagination import PageArgs, page_schema, paginate
 from canopy_kit.web.request_uow import current_uow
@@ -43,8 +44,7 @@ def blueprint() -> Blueprint:
     @authenticated(blp)
     @blp.arguments(SchoolSchema)
     @blp.response(201, CreatedSchema)
-    @blp.alt_response(403, response="FORBIDDEN")
-    @blp.alt_response(409, response="CONFLICT")
+    @error_responses(blp, 403, 409)
     def add_school(body):
         """Add a school to the trust (trust admins)."""
         _require_structure_admin()
@@ -52,13 +52,19 @@ def blueprint() -> Blueprint:
         return {"id": handlers.add_school(current_uow(), trust_id=principal.trust_id, name=body["name"],
                                           phase=body["phase"], urn=body["urn"], actor_id=principal.person_id)}
 
+    @blp.route("/schools/<school_id>", methods=["GET"])
+    @authenticated(blp)
+    @blp.response(200, SchoolSchema)
+    @error_responses(blp, 404)
+    def get_school(school_id):
+        """One school of the caller's trust, open or closed: whoever may list the schools opens it."""
+        return get_row(current_uow(), schools, school_id, current_principal().trust_id, "school")._mapping
+
     @blp.route("/schools/<school_id>", methods=["PATCH"])
     @authenticated(blp)
     @blp.arguments(SchoolUpdateSchema)
     @blp.response(200, SchoolSchema)
-    @blp.alt_response(403, response="FORBIDDEN")
-    @blp.alt_response(404, response="NOT_FOUND")
-    @blp.alt_response(409, response="CONFLICT")
+    @error_responses(blp, 403, 404, 409)
     def update_school(body, school_id):
         """Rename, re-phase or close (status ``closed``) a school; its history keeps its id."""
         _require_structure_admin()
@@ -81,9 +87,7 @@ def blueprint() -> Blueprint:
     @authenticated(blp)
     @blp.arguments(GroupSchema)
     @blp.response(201, CreatedSchema)
-    @blp.alt_response(403, response="FORBIDDEN")
-    @blp.alt_response(404, response="NOT_FOUND")
-    @blp.alt_response(409, response="CONFLICT")
+    @error_responses(blp, 403, 404, 409)
     def create_group(body):
         """Create a group of schools (trust admins)."""
         _require_structure_admin()
@@ -91,13 +95,20 @@ def blueprint() -> Blueprint:
         return {"id": handlers.create_group(current_uow(), trust_id=principal.trust_id, name=body["name"],
                                             school_ids=body["school_ids"], actor_id=principal.person_id)}
 
+    @blp.route("/groups/<group_id>", methods=["GET"])
+    @authenticated(blp)
+    @blp.response(200, GroupSchema)
+    @error_responses(blp, 404)
+    def get_group(group_id):
+        """One group of schools of the caller's trust, as the list shows it."""
+        get_row(current_uow(), school_groups, group_id, current_principal().trust_id, "group")
+        return _group(current_uow().session, group_id)
+
     @blp.route("/groups/<group_id>", methods=["PUT"])
     @authenticated(blp)
     @blp.arguments(GroupSchema)
     @blp.response(200, GroupSchema)
-    @blp.alt_response(403, response="FORBIDDEN")
-    @blp.alt_response(404, response="NOT_FOUND")
-    @blp.alt_response(409, response="CONFLICT")
+    @error_responses(blp, 403, 404, 409)
     def update_group(body, group_id):
         """Rename a group or change its schools (the list given is the whole list)."""
         _require_structure_admin()

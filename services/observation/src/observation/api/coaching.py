@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from canopy_kit.auth.flask import authenticated, current_principal
+from canopy_kit.web.docs import error_responses
 from canopy_kit.web.errors import ApiError
 from canopy_kit.web.pagination import PageArgs, page_schema, paginate
 from canopy_kit.web.request_uow import current_uow
@@ -25,8 +26,7 @@ def blueprint() -> Blueprint:
     @authenticated(blp)
     @blp.arguments(CoachingQuerySchema, location="query")
     @blp.response(200, CoachingViewSchema)
-    @blp.alt_response(403, response="FORBIDDEN")
-    @blp.alt_response(404, response="NOT_FOUND")
+    @error_responses(blp, 403, 404)
     def principles(args):
         """Per principle, for one school or the whole trust: strengths, development and suggested
         pairs (within a school first), from reportable records of the recent window only."""
@@ -41,7 +41,7 @@ def blueprint() -> Blueprint:
     @authenticated(blp)
     @blp.arguments(PageArgs, location="query")
     @blp.response(200, page_schema(CoachingPairSchema))
-    @blp.alt_response(403, response="FORBIDDEN")
+    @error_responses(blp, 403)
     def list_pairs(args):
         """Recorded coaching pairs: a school's for its leaders, all for trust leaders."""
         caller = access()
@@ -57,8 +57,7 @@ def blueprint() -> Blueprint:
     @authenticated(blp)
     @blp.arguments(CoachingPairInSchema)
     @blp.response(201, CoachingPairSchema)
-    @blp.alt_response(403, response="FORBIDDEN")
-    @blp.alt_response(404, response="NOT_FOUND")
+    @error_responses(blp, 403, 404)
     def record_pair(body):
         """Pair a coach with a coachee on a principle."""
         caller = access()

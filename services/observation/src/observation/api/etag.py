@@ -1,9 +1,15 @@
 """``ETag``/``If-Match`` for drafts two people may edit at once: the tag is the row's version."""
 from __future__ import annotations
 
+import re
+
 from flask import request
 
 from canopy_kit.web.errors import field_error
+
+# ASCII digits only (str.isdigit also takes "²", which int() refuses), and few enough of them for
+# every database's integer: a version is a small number.
+VERSION_TAG = re.compile(r"[0-9]{1,18}")
 
 IF_MATCH_PARAMETER = {"in": "header", "name": "If-Match", "required": False, "schema": {"type": "string"},
                       "description": "the ETag you read; a stale one is answered 412"}
@@ -14,7 +20,7 @@ def expected_version() -> int | None:
     if header is None or header.strip() == "*":
         return None
     tag = header.strip().removeprefix("W/").strip('"')
-    if not tag.isdigit():
+    if not VERSION_TAG.fullmatch(tag):
         raise field_error("If-Match", "must be an ETag this API returned", 400)
     return int(tag)
 

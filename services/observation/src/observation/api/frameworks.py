@@ -5,6 +5,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from canopy_kit.auth.flask import authenticated, current_principal
+from canopy_kit.web.docs import error_responses
 from canopy_kit.web.pagination import PageArgs, page_schema, paginate
 from canopy_kit.web.request_uow import current_uow
 from observation import handlers
@@ -37,8 +38,7 @@ def blueprint() -> Blueprint:
     @authenticated(blp)
     @blp.arguments(FrameworkCreateSchema)
     @blp.response(201, CreatedSchema)
-    @blp.alt_response(403, response="FORBIDDEN")
-    @blp.alt_response(409, response="CONFLICT", description="The key is already used in the trust")
+    @error_responses(blp, 403, (409, "The key is already used in the trust"))
     def create_framework(body):
         """A trust's own framework (e.g. its teaching and learning principles), as a draft version 1."""
         access().require_form_manager(None)
@@ -50,7 +50,7 @@ def blueprint() -> Blueprint:
     @authenticated(blp)
     @blp.arguments(FrameworkQuerySchema, location="query")
     @blp.response(200, FrameworkSchema)
-    @blp.alt_response(404, response="NOT_FOUND")
+    @error_responses(blp, 404)
     def get_framework(args, framework_id):
         """One framework: a version's items (default: the latest version)."""
         uow = current_uow()
@@ -61,9 +61,7 @@ def blueprint() -> Blueprint:
     @authenticated(blp)
     @blp.arguments(FrameworkItemsSchema)
     @blp.response(201, VersionNumberSchema)
-    @blp.alt_response(403, response="FORBIDDEN")
-    @blp.alt_response(404, response="NOT_FOUND")
-    @blp.alt_response(409, response="CONFLICT", description="A draft version already exists")
+    @error_responses(blp, 403, 404, (409, "A draft version already exists"))
     def draft_version(body, framework_id):
         """A new draft version; items keep their ids where their code is unchanged."""
         access().require_form_manager(None)
@@ -72,15 +70,15 @@ def blueprint() -> Blueprint:
 
     @blp.route("/<framework_id>/publish", methods=["POST"])
     @authenticated(blp)
-    @blp.response(200, VersionNumberSchema)
-    @blp.alt_response(403, response="FORBIDDEN")
-    @blp.alt_response(404, response="NOT_FOUND")
-    @blp.alt_response(409, response="CONFLICT", description="There is no draft to publish")
+    @blp.response(200, FrameworkSchema)
+    @error_responses(blp, 403, 404, (409, "There is no draft to publish"))
     def publish(framework_id):
-        """Publish the draft version: from now on it never changes."""
+        """Publish the draft version: from now on it never changes. Answers the framework at the
+        published version (its ``version`` as before)."""
         access().require_form_manager(None)
-        principal = current_principal()
-        return {"version": handlers.publish_framework(current_uow(), trust_id=principal.trust_id,
-                                                      framework_id=framework_id, actor_id=principal.person_id)}
+        uow, principal = current_uow(), current_principal()
+        version = handlers.publish_framework(uow, trust_id=principal.trust_id, framework_id=framework_id,
+                                             actor_id=principal.person_id)
+        return describe(uow, find(uow, frameworks, framework_id, principal.trust_id, "framework"), version)
 
     return blp

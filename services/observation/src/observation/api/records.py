@@ -9,6 +9,7 @@ from canopy_kit.web.errors import ApiError
 from canopy_kit.web.idempotency import idempotent
 from canopy_kit.web.pagination import page_schema, paginate
 from canopy_kit.web.access_log import record_read
+from canopy_kit.web.docs import error_responses
 from canopy_kit.web.request_uow import current_uow
 from observation import handlers, queries
 from observation.access import Access, access
@@ -55,7 +56,7 @@ def blueprint() -> Blueprint:
     @authenticated(blp)
     @blp.arguments(RecordQuerySchema, location="query")
     @blp.response(200, page_schema(RecordSummarySchema))
-    @blp.alt_response(404, response="NOT_FOUND")
+    @error_responses(blp, 404)
     def list_records(args):
         """Records the caller may see: their own (as observee, from every school), those they made,
         those shared with them, and reportable records in their windows as a school leader or line manager."""
@@ -69,8 +70,7 @@ def blueprint() -> Blueprint:
     @idempotent
     @blp.arguments(RecordCreateSchema)
     @blp.response(201, CreatedSchema)
-    @blp.alt_response(403, response="FORBIDDEN")
-    @blp.alt_response(404, response="NOT_FOUND")
+    @error_responses(blp, 403, 404)
     def create_record(body):
         """Record an observation (a draft, or shared at once with ``share``). Send an
         ``Idempotency-Key`` from mobile: however often it is retried, one record is made."""
@@ -82,7 +82,7 @@ def blueprint() -> Blueprint:
     @blp.route("/<record_id>", methods=["GET"])
     @authenticated(blp)
     @blp.response(200, RecordSchema)
-    @blp.alt_response(404, response="NOT_FOUND")
+    @error_responses(blp, 404)
     def get_record(record_id):
         """One record, rendered on the form version it was made with (never a later one)."""
         return _detail(record_id)
@@ -92,10 +92,7 @@ def blueprint() -> Blueprint:
     @blp.arguments(RecordFieldsSchema)
     @blp.doc(parameters=[IF_MATCH_PARAMETER])
     @blp.response(200, RecordSchema)
-    @blp.alt_response(403, response="FORBIDDEN")
-    @blp.alt_response(404, response="NOT_FOUND")
-    @blp.alt_response(409, response="CONFLICT")
-    @blp.alt_response(412, response="PRECONDITION_FAILED")
+    @error_responses(blp, 403, 404, 409, 412)
     def update_record(body, record_id):
         """Change a draft (the observer only), checked again against its form version."""
         _readable(record_id)
@@ -107,9 +104,7 @@ def blueprint() -> Blueprint:
     @blp.route("/<record_id>/share", methods=["POST"])
     @authenticated(blp)
     @blp.response(200, RecordSchema)
-    @blp.alt_response(403, response="FORBIDDEN")
-    @blp.alt_response(404, response="NOT_FOUND")
-    @blp.alt_response(409, response="CONFLICT")
+    @error_responses(blp, 403, 404, 409)
     def share(record_id):
         """The observer shares the draft with the observee; it can no longer be changed."""
         _readable(record_id)
@@ -121,9 +116,7 @@ def blueprint() -> Blueprint:
     @authenticated(blp)
     @blp.arguments(AcknowledgeSchema)
     @blp.response(200, RecordSchema)
-    @blp.alt_response(403, response="FORBIDDEN")
-    @blp.alt_response(404, response="NOT_FOUND")
-    @blp.alt_response(409, response="CONFLICT", description="Already acknowledged")
+    @error_responses(blp, 403, 404, (409, "Already acknowledged"))
     def acknowledge(body, record_id):
         """The observee acknowledges the record, with their response if they wish."""
         _readable(record_id)
@@ -135,8 +128,7 @@ def blueprint() -> Blueprint:
     @authenticated(blp)
     @blp.arguments(ShareSchema)
     @blp.response(200, RecordSchema)
-    @blp.alt_response(403, response="FORBIDDEN")
-    @blp.alt_response(404, response="NOT_FOUND")
+    @error_responses(blp, 403, 404)
     def grant_access(body, record_id):
         """The observee lets a colleague (e.g. their coach) see this record."""
         caller = access()
@@ -149,9 +141,7 @@ def blueprint() -> Blueprint:
     @authenticated(blp)
     @blp.arguments(CompleteStepSchema)
     @blp.response(200, ActionStepSchema)
-    @blp.alt_response(403, response="FORBIDDEN")
-    @blp.alt_response(404, response="NOT_FOUND")
-    @blp.alt_response(409, response="CONFLICT", description="Already completed")
+    @error_responses(blp, 403, 404, (409, "Already completed"))
     def complete_step(body, record_id, step_id):
         """Mark an action step done (the observer or the observee), e.g. in a follow-up drop-in."""
         _readable(record_id)

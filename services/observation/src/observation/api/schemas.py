@@ -2,6 +2,7 @@
 from marshmallow import Schema, fields, validate
 
 from canopy_contracts.events.observation import ITEM_KINDS, KINDS, PRIVACY_TIERS, RECORD_STATUSES
+from canopy_kit.web.fields import UtcDateTime
 from canopy_kit.web.ids import TrustId, TrustIds
 from canopy_kit.web.pagination import PageArgs
 
@@ -65,7 +66,7 @@ class VersionSummarySchema(Schema):
     id = fields.String(required=True)
     version = fields.Integer(required=True)
     status = fields.String(required=True)
-    published_at = fields.DateTime(allow_none=True)
+    published_at = UtcDateTime(allow_none=True)
 
 
 class TemplateVersionSchema(VersionSummarySchema):
@@ -194,8 +195,8 @@ class RecordSchema(RecordSummarySchema):
     row_version = fields.Integer(required=True)
     observee_response = fields.String(allow_none=True)
     follows_up_record_id = fields.String(allow_none=True)
-    shared_at = fields.DateTime(allow_none=True)
-    acknowledged_at = fields.DateTime(allow_none=True)
+    shared_at = UtcDateTime(allow_none=True)
+    acknowledged_at = UtcDateTime(allow_none=True)
     template = fields.Dict(required=True)
     sections = fields.List(fields.Nested(RenderedSectionSchema), required=True)
     action_steps = fields.List(fields.Nested(ActionStepSchema), required=True)

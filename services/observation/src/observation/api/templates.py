@@ -5,6 +5,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from canopy_kit.auth.flask import authenticated, current_principal
+from canopy_kit.web.docs import error_responses
 from canopy_kit.web.errors import ApiError
 from canopy_kit.web.pagination import page_schema
 from canopy_kit.web.request_uow import current_uow
@@ -35,6 +36,15 @@ def _managed(template_id: str):
     return template
 
 
+def _version(template_id: str, version: int):
+    """One version of a form, tagged with the ETag that guards edits of a draft."""
+    row = current_uow().session.execute(select(template_versions).where(
+        template_versions.c.template_id == template_id, template_versions.c.version == version)).first()
+    if row is None:
+        raise ApiError(404, "no such version")
+    return tagged(describe_version(row), row.row_version)
+
+
 def blueprint() -> Blueprint:
     blp = Blueprint("templates", __name__, url_prefix="/v1/templates", description="Versioned observation forms")
 
@@ -42,7 +52,7 @@ def blueprint() -> Blueprint:
     @authenticated(blp)
     @blp.arguments(TemplateQuerySchema, location="query")
     @blp.response(200, page_schema(TemplateSchema))
-    @blp.alt_response(404, response="NOT_FOUND")
+    @error_responses(blp, 404)
     def list_templates(args):
         """The trust's forms (optionally only those usable at one school), newest first."""
         session = current_uow().session
@@ -58,8 +68,7 @@ def blueprint() -> Blueprint:
     @authenticated(blp)
     @blp.arguments(TemplateCreateSchema)
     @blp.response(201, CreatedSchema)
-    @blp.alt_response(403, response="FORBIDDEN")
-    @blp.alt_response(404, response="NOT_FOUND")
+    @error_responses(blp, 403, 404)
     def create_template(body):
         """A new form, as draft version 1: the trust's (shared with all or some schools) or a school's."""
         principal = current_principal()
@@ -74,7 +83,7 @@ def blueprint() -> Blueprint:
     @blp.route("/<template_id>", methods=["GET"])
     @authenticated(blp)
     @blp.response(200, TemplateSchema)
-    @blp.alt_response(404, response="NOT_FOUND")
+    @error_responses(blp, 404)
     def get_template(template_id):
         """One form and its versions."""
         return _describe(current_uow().session,
@@ -83,25 +92,18 @@ def blueprint() -> Blueprint:
     @blp.route("/<template_id>/versions/<int:version>", methods=["GET"])
     @authenticated(blp)
     @blp.response(200, TemplateVersionSchema)
-    @blp.alt_response(404, response="NOT_FOUND")
+    @error_responses(blp, 404)
     def get_version(template_id, version):
         """One version of a form: its sections and items. The ETag guards edits of a draft."""
         find(current_uow(), templates, template_id, current_principal().trust_id, "template")
-        row = current_uow().session.execute(select(template_versions).where(
-            template_versions.c.template_id == template_id, template_versions.c.version == version)).first()
-        if row is None:
-            raise ApiError(404, "no such version")
-        return tagged(describe_version(row), row.row_version)
+        return _version(template_id, version)
 
     @blp.route("/<template_id>/draft", methods=["PUT"])
     @authenticated(blp)
     @blp.arguments(TemplateDraftSchema)
     @blp.doc(parameters=[IF_MATCH_PARAMETER])
     @blp.response(200, VersionNumberSchema)
-    @blp.alt_response(403, response="FORBIDDEN")
-    @blp.alt_response(404, response="NOT_FOUND")
-    @blp.alt_response(409, response="CONFLICT")
-    @blp.alt_response(412, response="PRECONDITION_FAILED")
+    @error_responses(blp, 403, 404, 409, 412)
     def save_draft(body, template_id):
         """Edit the form: updates the draft, or starts a new draft above the published version."""
         _managed(template_id)
@@ -112,22 +114,20 @@ def blueprint() -> Blueprint:
 
     @blp.route("/<template_id>/publish", methods=["POST"])
     @authenticated(blp)
-    @blp.response(200, VersionNumberSchema)
-    @blp.alt_response(403, response="FORBIDDEN")
-    @blp.alt_response(404, response="NOT_FOUND")
-    @blp.alt_response(409, response="CONFLICT", description="There is no draft to publish")
+    @blp.response(200, TemplateVersionSchema)
+    @error_responses(blp, 403, 404, (409, "There is no draft to publish"))
     def publish(template_id):
-        """Publish the draft: new records use it; records on older versions keep theirs."""
+        """Publish the draft: new records use it; records on older versions keep theirs. Answers the
+        published version (its ``version`` as before)."""
         _managed(template_id)
         principal = current_principal()
-        return {"version": handlers.publish_template(current_uow(), trust_id=principal.trust_id,
-                                                     template_id=template_id, actor_id=principal.person_id)}
+        return _version(template_id, handlers.publish_template(current_uow(), trust_id=principal.trust_id,
+                                                               template_id=template_id, actor_id=principal.person_id))
 
     @blp.route("/<template_id>/retire", methods=["POST"])
     @authenticated(blp)
     @blp.response(200, TemplateSchema)
-    @blp.alt_response(403, response="FORBIDDEN")
-    @blp.alt_response(404, response="NOT_FOUND")
+    @error_responses(blp, 403, 404)
     def retire(template_id):
         """Stop the form being used for new records; existing records keep it."""
         _managed(template_id)

@@ -74,18 +74,19 @@ def blueprint() -> Blueprint:
                                                    follow_up_weeks=access.follow_up_weeks())
         return {"id": activity_id}
 
-    @blp.route("/activities/<activity_id>", methods=["GET"])
+    @blp.route("/activities/<id:activity_id>", methods=["GET"])
     @authenticated(blp)
     @blp.response(200, ActivitySchema)
     @documented
     def get_activity(activity_id):
+        """One activity, if the caller may read the person's record for its dates."""
         row = get_row(current_uow().session, activities, activity_id, current_principal().trust_id, "activity")
         if not access.may_read_record(row.person_id, row.starts_on):
             raise ApiError(403, "you may not see this record")
         record_read("portfolio.activity", [(row.id, row.person_id)])
         return row._mapping
 
-    @blp.route("/activities/<activity_id>", methods=["PATCH"])
+    @blp.route("/activities/<id:activity_id>", methods=["PATCH"])
     @authenticated(blp)
     @blp.arguments(ActivityUpdateSchema)
     @blp.response(200, ActivitySchema)

@@ -8,6 +8,7 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
 from canopy_kit.auth.flask import authenticated, current_principal
+from canopy_kit.web.docs import error_responses
 from canopy_kit.web.pagination import PageArgs, page_schema, paginate
 from canopy_kit.web.request_uow import current_uow
 from portfolio.db import activities, evaluations
@@ -53,9 +54,7 @@ def blueprint() -> Blueprint:
     @authenticated(blp)
     @blp.arguments(EvaluationInSchema)
     @blp.response(204)
-    @blp.alt_response(403, response="FORBIDDEN")
-    @blp.alt_response(404, response="NOT_FOUND")
-    @blp.alt_response(409, response="CONFLICT", description="Already submitted")
+    @error_responses(blp, 403, 404, (409, "Already submitted"))
     def submit(body, evaluation_id):
         """Ratings 1-5: reaction and learning straight after; use in practice (and pupil outcomes
         where known) at the follow-up."""

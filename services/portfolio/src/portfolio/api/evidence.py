@@ -10,7 +10,8 @@ from marshmallow import Schema, ValidationError, fields, validate
 from sqlalchemy import select
 
 from canopy_kit.auth.flask import authenticated, current_principal
-from canopy_kit.web.errors import ApiError
+from canopy_kit.web.docs import error_responses, file_content
+from canopy_kit.web.errors import ApiError, invalid_fields
 from canopy_kit.web.ids import ID_KIND, TrustId
 from canopy_kit.web.pagination import PageArgs, page_schema, paginate
 from canopy_kit.web.access_log import record_read
@@ -58,10 +59,7 @@ def blueprint() -> Blueprint:
     @blp.route("/people/<person_id>/evidence", methods=["POST"])
     @authenticated(blp)
     @blp.response(201, CreatedSchema)
-    @blp.alt_response(404, response="NOT_FOUND")
-    @blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
-    @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
-    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+    @error_responses(blp, 403, 404, 413, 415, 422)
     @blp.doc(requestBody={"required": True, "content": {
         "application/json": {"schema": LinkEvidenceSchema},
         "multipart/form-data": {"schema": {"type": "object", "required": ["title", "file"], "properties": {
@@ -86,8 +84,7 @@ def blueprint() -> Blueprint:
                           "filename": (upload.filename or "")[:255], "content_type": content_type, "size": len(data),
                           "storage_key": storage.evidence_store(_settings()).put(data)}
         except ValidationError as exc:
-            raise ApiError(422, "The request has invalid fields: " + ", ".join(sorted(exc.messages_dict)),
-                           errors=exc.messages_dict) from None
+            raise invalid_fields(exc.messages_dict) from None
         principal = current_principal()
         return {"id": add_evidence(current_uow(), trust_id=principal.trust_id, person_id=person_id, values=values)}
 
@@ -95,7 +92,10 @@ def blueprint() -> Blueprint:
     @authenticated(blp)
     @blp.arguments(PageArgs, location="query")
     @blp.response(200, page_schema(EvidenceSchema))
+    @error_responses(blp, 403)
     def list_evidence(args, person_id):
+        """A person's evidence, newest first: all of it for the person, and for others what was
+        added while the person was where the permission matrix lets them look."""
         condition = access.readable(person_id, evidence.c.added_on)
         query = select(evidence).where(evidence.c.person_id == person_id, condition).order_by(
             evidence.c.added_on.desc(), evidence.c.id)
@@ -105,10 +105,10 @@ def blueprint() -> Blueprint:
 
     @blp.route("/evidence/<evidence_id>/content", methods=["GET"])
     @authenticated(blp)
-    @blp.response(200, description="The file, as uploaded")
-    @blp.alt_response(403, response="FORBIDDEN")
-    @blp.alt_response(404, response="NOT_FOUND")
+    @file_content(blp, {content_type for content_type, _ in storage.ALLOWED.values()}, "The file, as uploaded")
+    @error_responses(blp, 403, 404)
     def content(evidence_id):
+        """Download a file kept as evidence, in the content type it was checked as."""
         row = get_row(current_uow().session, evidence, evidence_id, current_principal().trust_id, "evidence")
         if not access.may_read_record(row.person_id, row.added_on):
             raise ApiError(403, "you may not see this evidence")

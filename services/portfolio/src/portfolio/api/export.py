@@ -6,9 +6,24 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from canopy_kit.auth.flask import authenticated, current_principal
+from canopy_kit.web.docs import error_responses, other_content
 from canopy_kit.web.request_uow import current_uow
 from portfolio import access
 from portfolio.export import portfolio_data, portfolio_html
+
+
+Rows = lambda description: fields.List(fields.Dict(), required=True,  # noqa: E731
+                                       metadata={"description": description})
+
+
+class PortfolioExportSchema(Schema):
+    """Every row of the person's portfolio, as stored, from every school."""
+    person_id = fields.String(required=True)
+    activities = Rows("CPD activities, oldest first")
+    evaluations = Rows("impact evaluations, by due date")
+    evidence = Rows("evidence (files are named, not included)")
+    requests = Rows("CPD requests and their decisions")
+    bookings = Rows("bookings on the trust's programme")
 
 
 class ExportArgs(Schema):
@@ -21,9 +36,9 @@ def blueprint() -> Blueprint:
     @blp.route("/people/<person_id>/portfolio/export", methods=["GET"])
     @authenticated(blp)
     @blp.arguments(ExportArgs, location="query")
-    @blp.response(200, description="The whole portfolio: JSON, or an HTML page to read or print")
-    @blp.alt_response(403, response="FORBIDDEN")
-    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.response(200, PortfolioExportSchema, description="The whole portfolio: JSON, or an HTML page to read or print")
+    @other_content(blp, "text/html", "format=html: the portfolio as a page to read or print")
+    @error_responses(blp, 403, 404)
     def export(args, person_id):
         """Everything in one's own portfolio, from every school, at any time."""
         access.require_owner(person_id)

@@ -7,12 +7,14 @@ from sqlalchemy import func, select
 
 from canopy_contracts.events.portfolio import ACTIVITY_TYPES
 from canopy_kit.auth.flask import authenticated, current_principal
+from canopy_kit.web.docs import error_responses
 from canopy_kit.web.ids import TrustIds
 from canopy_kit.web.pagination import PageArgs, page_schema, paginate
 from canopy_kit.web.request_uow import current_uow
 from portfolio import access
 from portfolio.api.schemas import Codes, CreatedManySchema, CreatedSchema, Hours
 from portfolio.db import bookings, course_sessions, courses
+from portfolio.handlers.common import get_row
 from portfolio.handlers import programme as handlers
 
 
@@ -43,7 +45,7 @@ class CourseSchema(Schema):
     description = fields.String(required=True)
     activity_type = fields.String(required=True)
     provider = fields.String(allow_none=True)
-    hours = fields.Decimal(as_string=True, required=True)
+    hours = Hours(required=True)
     sessions = fields.List(fields.Nested(SessionSchema), required=True)
 
 
@@ -68,7 +70,7 @@ def blueprint() -> Blueprint:
     @authenticated(blp)
     @blp.arguments(CourseInSchema)
     @blp.response(201, CreatedSchema)
-    @blp.alt_response(403, response="FORBIDDEN")
+    @error_responses(blp, 403)
     def publish(body):
         """Publish a course with its sessions (the trust's CPD team)."""
         access.require_programme_runner()
@@ -88,10 +90,19 @@ def blueprint() -> Blueprint:
         page = paginate(session, query, args, scalars=False)
         return {**page, "items": [_course(session, row) for row in page["items"]]}
 
+    @blp.route("/courses/<course_id>", methods=["GET"])
+    @authenticated(blp)
+    @blp.response(200, CourseSchema)
+    @error_responses(blp, 404)
+    def get_course(course_id):
+        """One course of the programme, with places taken per session: the whole trust sees it."""
+        session = current_uow().session
+        return _course(session, get_row(session, courses, course_id, current_principal().trust_id, "course")._mapping)
+
     @blp.route("/sessions/<session_id>/bookings", methods=["POST"])
     @authenticated(blp)
     @blp.response(201, CreatedSchema)
-    @blp.alt_response(409, response="CONFLICT", description="Full, or already booked")
+    @error_responses(blp, (409, "Full, or already booked"))
     def book(session_id):
         """Book oneself a place."""
         principal = current_principal()
@@ -101,8 +112,9 @@ def blueprint() -> Blueprint:
     @blp.route("/bookings/<booking_id>/cancel", methods=["POST"])
     @authenticated(blp)
     @blp.response(204)
-    @blp.alt_response(409, response="CONFLICT")
+    @error_responses(blp, 403, 404, 409)
     def cancel(booking_id):
+        """Cancel one's own booking."""
         principal = current_principal()
         handlers.cancel(current_uow(), trust_id=principal.trust_id, person_id=principal.person_id,
                         booking_id=booking_id)
@@ -111,8 +123,7 @@ def blueprint() -> Blueprint:
     @authenticated(blp)
     @blp.arguments(AttendanceSchema)
     @blp.response(200, CreatedManySchema)
-    @blp.alt_response(403, response="FORBIDDEN")
-    @blp.alt_response(404, response="NOT_FOUND")
+    @error_responses(blp, 403, 404)
     def attendance(body, session_id):
         """Mark who came: each attendee gets the session as an activity in their portfolio."""
         access.require_programme_runner()

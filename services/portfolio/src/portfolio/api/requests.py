@@ -7,12 +7,15 @@ from sqlalchemy import or_, select
 
 from canopy_contracts.events.portfolio import ACTIVITY_TYPES, DECISIONS
 from canopy_kit.auth.flask import authenticated, current_principal
+from canopy_kit.web.docs import error_responses
+from canopy_kit.web.errors import ApiError
 from canopy_kit.web.ids import TrustId
 from canopy_kit.web.pagination import page_schema, paginate
 from canopy_kit.web.request_uow import current_uow
 from portfolio import access
 from portfolio.api.schemas import CreatedSchema, Hours, Money
 from portfolio.db import cpd_requests
+from portfolio.handlers.common import get_row
 from portfolio.handlers import requests as handlers
 
 
@@ -38,8 +41,8 @@ class RequestSchema(Schema):
     provider = fields.String(allow_none=True)
     starts_on = fields.Date(required=True)
     ends_on = fields.Date(required=True)
-    hours = fields.Decimal(as_string=True, required=True)
-    cost = fields.Decimal(as_string=True, required=True)
+    hours = Hours(required=True)
+    cost = Money(required=True)
     cover_needed = fields.Boolean(required=True)
     reason = fields.String(required=True)
     status = fields.String(required=True)
@@ -77,8 +80,7 @@ def blueprint() -> Blueprint:
     @authenticated(blp)
     @blp.arguments(RequestInSchema)
     @blp.response(201, CreatedSchema)
-    @blp.alt_response(404, response="NOT_FOUND")
-    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+    @error_responses(blp, 404, 422)
     def submit(body):
         """Ask to attend an external activity; the school's CPD lead sees cost and cover."""
         principal = current_principal()
@@ -100,13 +102,22 @@ def blueprint() -> Blueprint:
         return paginate(current_uow().session, query.order_by(cpd_requests.c.created_at.desc(), cpd_requests.c.id),
                         args, scalars=False)
 
+    @blp.route("/<id:request_id>", methods=["GET"])
+    @authenticated(blp)
+    @blp.response(200, RequestSchema)
+    @error_responses(blp, 403, 404)
+    def get_request(request_id):
+        """One CPD request: for the person who made it, and for those who decide their school's."""
+        row = get_row(current_uow().session, cpd_requests, request_id, current_principal().trust_id, "CPD request")
+        if not access.may_see_request(access.permissions(), row._mapping):
+            raise ApiError(403, "only the requester and their school's CPD lead or headteacher see a CPD request")
+        return row._mapping
+
     @blp.route("/decisions", methods=["POST"])
     @authenticated(blp)
     @blp.arguments(DecisionsSchema)
     @blp.response(200, DecisionResultSchema(many=True))
-    @blp.alt_response(403, response="FORBIDDEN")
-    @blp.alt_response(404, response="NOT_FOUND")
-    @blp.alt_response(409, response="CONFLICT", description="A request was already decided; none were applied")
+    @error_responses(blp, 403, 404, (409, "A request was already decided; none were applied"))
     def decide(body):
         """Approve or decline one or many requests at once: all are applied, or none."""
         principal = current_principal()
@@ -117,8 +128,9 @@ def blueprint() -> Blueprint:
     @blp.route("/<request_id>/withdraw", methods=["POST"])
     @authenticated(blp)
     @blp.response(204)
-    @blp.alt_response(409, response="CONFLICT")
+    @error_responses(blp, 403, 404, 409)
     def withdraw(request_id):
+        """Withdraw one's own request while it is still pending."""
         principal = current_principal()
         handlers.withdraw(current_uow(), trust_id=principal.trust_id, person_id=principal.person_id,
                           request_id=request_id)

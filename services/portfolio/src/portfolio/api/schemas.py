@@ -4,33 +4,19 @@ import json
 from marshmallow import Schema, fields, validate
 
 from canopy_contracts.events.portfolio import ACTIVITY_TYPES, DELIVERIES
+from canopy_kit.web.fields import DecimalNumber
 from canopy_kit.web.ids import TrustId
 
 Codes = lambda: fields.List(fields.String(validate=validate.Length(max=32)), load_default=list,  # noqa: E731
                             validate=validate.Length(max=50))
 
 
-class Between(validate.Validator):
-    """A numeric range for Decimal fields. apispec documents a Decimal ``Range``'s bounds as
-    strings, which breaks the OpenAPI document; the bounds go in as numbers through metadata."""
-
-    def __init__(self, low, high):
-        self.low, self.high = low, high
-
-    def __call__(self, value):
-        if not self.low <= value <= self.high:
-            raise validate.ValidationError(f"Must be greater than or equal to {self.low} and less than or equal to "
-                                           f"{self.high}.")
-        return value
-
-
 def Amount(high, **kw):  # noqa: N802 (a field factory, named like the fields it makes)
-    return fields.Decimal(places=2, as_string=True, validate=Between(0, high),
-                          metadata={"minimum": 0, "maximum": high}, **kw)
+    return DecimalNumber(2, minimum=0, maximum=high, **kw)
 
 
-Money = lambda **kw: Amount(1_000_000, **kw)  # noqa: E731
-Hours = lambda **kw: Amount(2000, **kw)  # noqa: E731
+Money = lambda **kw: Amount(1_000_000, example=120.5, **kw)  # noqa: E731
+Hours = lambda **kw: Amount(2000, example=6, **kw)  # noqa: E731
 
 
 class ActivityInSchema(Schema):
@@ -78,8 +64,8 @@ class ActivitySchema(Schema):
     provider = fields.String(allow_none=True)
     starts_on = fields.Date(required=True)
     ends_on = fields.Date(required=True)
-    hours = fields.Decimal(as_string=True, required=True)
-    cost = fields.Decimal(as_string=True, required=True)
+    hours = Hours(required=True)
+    cost = Money(required=True)
     cover_needed = fields.Boolean(required=True)
     linked_standards = JsonList(required=True, metadata={"type": "array", "items": {"type": "string"}})
     linked_objectives = JsonList(required=True, metadata={"type": "array", "items": {"type": "string"}})

@@ -24,11 +24,21 @@ def approved_activity_fields(request) -> dict:
             "linked_standards": [], "linked_objectives": [], "reflection": None}
 
 
-def submit_request(uow: UnitOfWork, *, trust_id: str, person_id: str, fields: dict) -> str:
+def deciding_school(session, person_id: str, fields: dict) -> str:
+    """The school that decides a request: where the person works on its first day. Approval records
+    the activity under the school the person worked at on that day (``activity_rows``), so asking
+    any other school, or for a day already past, would make a request that can never be approved."""
     check_dates(fields["starts_on"], fields["ends_on"])
-    school_id = school_on(uow.session, person_id, date.today(), fields.get("school_id"))
+    if fields["starts_on"] < date.today():
+        raise field_error("starts_on", "must not be in the past: a request is made before the activity")
+    school_id = school_on(session, person_id, fields["starts_on"], fields.get("school_id"))
     if school_id is None:
-        raise field_error("school_id", "you have no current school to ask")
+        raise field_error("starts_on", "you work at no school of the trust on this day")
+    return school_id
+
+
+def submit_request(uow: UnitOfWork, *, trust_id: str, person_id: str, fields: dict) -> str:
+    school_id = deciding_school(uow.session, person_id, fields)
     request_id = new_id()
     values = {k: fields[k] for k in REQUEST_FIELDS}
     uow.session.execute(cpd_requests.insert().values(

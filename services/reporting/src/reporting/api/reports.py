@@ -12,7 +12,7 @@ from flask import Response, current_app
 from flask_smorest import Blueprint
 
 from canopy_kit.auth.flask import authenticated
-from canopy_kit.web.docs import error_responses
+from canopy_kit.web.docs import error_responses, other_content
 from canopy_kit.web.request_uow import current_uow
 from reporting import disclosure, queries
 from reporting.access import report_scope
@@ -115,6 +115,7 @@ def blueprint() -> Blueprint:
     for report in REPORTS:
         view = _view(report)
         view = blp.response(200, schemas.report_schema(report.rows))(view)
+        view = other_content(blp, "text/csv", "format=csv: the rows as a spreadsheet file, one line per row")(view)
         view = error_responses(blp, 403, 404)(view)
         view = blp.arguments(schemas.ReportQuerySchema, location="query")(view)
         view = authenticated(blp)(view)
