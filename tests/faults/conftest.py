@@ -67,7 +67,7 @@ def _production_policies(rabbitmq: PrivateRabbitMQ) -> None:
 
 
 @pytest.fixture(scope="session")
-def tier(tmp_path_factory):
+def tier(tmp_path_factory, request):
     postgres = rabbitmq = platform = None
     ledger = Ledger()
     try:
@@ -86,6 +86,9 @@ def tier(tmp_path_factory):
         tier.settle("start-up", "", time.monotonic(), record=False)  # every consumer knows the trust
         yield tier
         if ledger.faults:
+            here = Path(__file__).parent
+            ledger.tests_run = sum(1 for item in request.session.items if here in Path(item.path).parents)
+            ledger.tests_failed = request.session.testsfailed
             REPORT.write_text(ledger.markdown(load.record, REPOSITORY))
     finally:
         for stop in (platform and platform.stop, rabbitmq and rabbitmq.remove, postgres and postgres.remove):

@@ -8,7 +8,9 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from canopy_kit.auth import Grant, JwksKeySource, Principal, StaticKeySource, TokenError, TokenVerifier
+from canopy_kit.auth import (
+    Grant, JwksKeySource, KeysUnavailable, Principal, StaticKeySource, TokenError, TokenVerifier,
+)
 
 TRUST, SCHOOL_A, SCHOOL_B = "t-1", "s-a", "s-b"
 
@@ -155,6 +157,29 @@ def test_unknown_kids_cannot_make_us_hammer_identity(jwks_server):
         with pytest.raises(TokenError):
             verifier.verify(_token(key, f"forged-{i}"))
     assert state["fetches"] == 1
+
+
+def test_keys_that_cannot_be_fetched_ask_the_caller_to_try_again():
+    """A fresh process whose first fetch of identity's keys fails (identity restarting) must not
+    tell a client with a good token to sign in again: 503 with Retry-After, not 401."""
+    from types import SimpleNamespace
+
+    from flask import Flask
+
+    from canopy_kit.auth.flask import current_principal
+    from canopy_kit.production.topology import free_port
+    from canopy_kit.web.errors import ApiError
+
+    key = Ed25519PrivateKey.generate()
+    verifier = _verifier(JwksKeySource(f"http://127.0.0.1:{free_port()}/jwks.json", timeout=1))
+    with pytest.raises(KeysUnavailable):
+        verifier.verify(_token(key, "k"))
+    app = Flask(__name__)
+    app.extensions["canopy"] = SimpleNamespace(verifier=verifier)
+    with app.test_request_context(headers={"Authorization": f"Bearer {_token(key, 'k')}"}):
+        with pytest.raises(ApiError) as raised:
+            current_principal()
+    assert raised.value.code == 503 and raised.value.extra_headers["Retry-After"]
 
 
 def test_principal_roles_respect_scope():

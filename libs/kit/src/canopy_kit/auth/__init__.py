@@ -1,5 +1,5 @@
 """Tokens and permissions, checked by every service for itself."""
 from canopy_kit.auth.principal import Grant, Principal
-from canopy_kit.auth.tokens import JwksKeySource, StaticKeySource, TokenError, TokenVerifier
+from canopy_kit.auth.tokens import JwksKeySource, KeysUnavailable, StaticKeySource, TokenError, TokenVerifier
 
-__all__ = ["Grant", "JwksKeySource", "Principal", "StaticKeySource", "TokenError", "TokenVerifier"]
+__all__ = ["Grant", "JwksKeySource", "KeysUnavailable", "Principal", "StaticKeySource", "TokenError", "TokenVerifier"]

@@ -7,13 +7,14 @@ from typing import Iterable
 from flask import current_app, g, request
 
 from canopy_kit.auth.principal import Principal
-from canopy_kit.auth.tokens import TokenError
+from canopy_kit.auth.tokens import KeysUnavailable, TokenError
 from canopy_kit.web.docs import error_responses
 from canopy_kit.web.errors import ApiError
 from canopy_kit.web.request_uow import current_uow
 
 BEARER_SCHEME = "bearerAuth"
 ACCOUNT_DISABLED_MESSAGE = "this account is disabled; its sessions have ended"
+KEYS_RETRY_AFTER = "2"  # a fresh process asks identity for its keys again at its next request
 
 
 def _unauthorized(reason: str, code: str | None = None) -> ApiError:
@@ -33,6 +34,9 @@ def current_principal() -> Principal:
     runtime = current_app.extensions["canopy"]
     try:
         principal = runtime.verifier.verify(token.strip())
+    except KeysUnavailable:
+        raise ApiError(503, "identity's signing keys are unavailable; try again shortly",
+                       headers={"Retry-After": KEYS_RETRY_AFTER}) from None
     except TokenError as exc:
         raise _unauthorized(str(exc)) from None
     # A signature stays valid after its account is disabled, and the verifier remembers tokens it

@@ -30,6 +30,11 @@ class TokenError(Exception):
     """The token is missing, malformed, expired, or signed by a key we do not know."""
 
 
+class KeysUnavailable(TokenError):
+    """Identity's keys could not be fetched and none are known yet: not the token's fault, so the
+    caller is asked to try again (503) rather than told to sign in again (401)."""
+
+
 class KeySource(Protocol):
     def key_for(self, kid: str) -> Any: ...
 
@@ -81,7 +86,7 @@ class JwksKeySource:
                         self._fetch()
                     except OSError as exc:
                         if not self._keys:
-                            raise TokenError(f"signing keys unavailable: {exc}") from exc
+                            raise KeysUnavailable(f"signing keys unavailable: {exc}") from exc
         try:
             return self._keys[kid]
         except KeyError:

@@ -37,6 +37,7 @@ class LoadRecord:
     acknowledged: list[Acknowledged] = field(default_factory=list)
     abandoned: list[str] = field(default_factory=list)  # markers of writes never acknowledged
     refused: list[tuple[int, str]] = field(default_factory=list)  # answers retrying cannot change
+    reauthenticated: list[str] = field(default_factory=list)  # 401s the client signed in again after
     statuses: Counter = field(default_factory=Counter)
     unavailable_without_retry_after: int = 0
     skipped_ticks: int = 0
@@ -92,6 +93,8 @@ class WriteLoad:
                     self.record.acknowledged.append(Acknowledged(kind, reply.json()["id"], marker))
                 return
             if reply.status == 401:
+                with self.record.lock:
+                    self.record.reauthenticated.append(reply.body[:300].decode(errors="replace"))
                 self.auth(fresh=True)
                 continue
             if reply.status not in (429, 502, 503, 504):
