@@ -211,3 +211,59 @@ def publish(title: str, text: str, *, write: bool) -> None:
     print(f"\n## {title}\n\n{text}", flush=True)
     if write:
         write_section(title, text)
+
+
+DEMO_DELIVERED = "Demo data has reached every service"  # what `canopy up` prints once it has
+
+
+@contextmanager
+def embedded_platform(*, demo: bool = True, ready_timeout: float = 120.0) -> Iterator[tuple]:
+    """``canopy up`` (with its demo data unless told otherwise) on a free port with a data folder
+    of its own, started and waited for until every service answers ready; yields the process, the
+    port, the data folder and its log file, and stops it afterwards."""
+    import os
+    import subprocess
+    import sys
+    import tempfile
+
+    from canopy_kit.service import discover_services
+
+    port = free_port()
+    with tempfile.TemporaryDirectory() as data_dir:
+        log = Path(data_dir) / "up.log"
+        env = {name: value for name, value in os.environ.items()
+               if not name.endswith(("_DATABASE_URL", "_BUS_URL")) and name not in ("DATABASE_URL", "BUS_URL")}
+        with log.open("w") as output:
+            up = subprocess.Popen([sys.executable, "-m", "canopy_kit.cli", "up", "--port", str(port),
+                                   *([] if demo else ["--no-demo"])],
+                                  env={**env, "CANOPY_DATA_DIR": data_dir}, stdout=output, stderr=subprocess.STDOUT)
+        try:
+            for service in discover_services():
+                wait_for_http(f"http://127.0.0.1:{port}/api/{service}/health/ready", timeout=ready_timeout)
+            yield up, port, Path(data_dir), log
+        finally:
+            stop_process(up, timeout=60)
+
+
+def wait_for_line(log: Path, text: str, process, timeout: float) -> bool:
+    """Whether ``text`` appeared in ``log`` within ``timeout`` seconds (False at once if ``process`` ended)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
+        if text in log.read_text():
+            return True
+        time.sleep(0.5)
+    return text in log.read_text()
+
+
+def process_tree_cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process and every descendant, from /proc (Linux)."""
+    import os
+
+    ticks = 0
+    for each in [pid, *child_pids(pid)]:
+        try:
+            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended between the listing and the read
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")

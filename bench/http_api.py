@@ -38,11 +38,11 @@ CONNECTIONS = 4  # two per worker: a worker always has the next request waiting
 READ_TARGET, WRITE_TARGET, P99_TARGET_MS = 0.5, 0.6, 50.0
 KINDS = ("read", "write", "activity")
 ACTIVITY = {"title": "Reading fluency", "activity_type": "course", "delivery": "external", "provider": "Hub",
-            "starts_on": "2025-03-10", "ends_on": "2025-03-10", "hours": "6", "cost": "120.50",
+            "starts_on": "2025-03-10", "ends_on": "2025-03-10", "hours": 6, "cost": 120.50,
             "cover_needed": True, "linked_standards": ["TS3", "TS5"]}
 CPD_REQUEST = {"title": "NPQ for Senior Leadership", "activity_type": "qualification", "provider": "Hub",
                "starts_on": (date.today() + timedelta(days=30)).isoformat(),  # a request asks beforehand
-               "ends_on": (date.today() + timedelta(days=200)).isoformat(), "hours": "60", "cost": "0.00",
+               "ends_on": (date.today() + timedelta(days=200)).isoformat(), "hours": 60, "cost": 0.00,
                "cover_needed": False, "reason": "Preparing to lead the school's curriculum work"}
 
 

@@ -11,16 +11,9 @@ Targets: under 150 MB per api worker, under 1 GB for the whole embedded default.
 """
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-from bench.common import (
-    benchmark_arguments, child_pids, free_port, markdown_table, met, publish, rss_mb, stop_process, wait_for_http,
-)
+from bench.common import benchmark_arguments, child_pids, embedded_platform, markdown_table, met, publish, rss_mb
 
 TITLE = "Memory"
 API_WORKER_TARGET_MB, EMBEDDED_TARGET_MB = 150, 1024
@@ -30,27 +23,12 @@ DEMO_WAIT_SECONDS = 90
 def embedded_default_rss(*, demo: bool = True) -> tuple[float, int]:
     """Total RSS in MB of ``canopy up`` (with its demo data unless told otherwise), and how many
     processes it ran."""
-    from canopy_kit.service import discover_services
-
-    port = free_port()
-    with tempfile.TemporaryDirectory() as data_dir:
-        log = Path(data_dir) / "up.log"
-        env = {name: value for name, value in os.environ.items()
-               if not name.endswith(("_DATABASE_URL", "_BUS_URL")) and name not in ("DATABASE_URL", "BUS_URL")}
-        with log.open("w") as output:
-            up = subprocess.Popen([sys.executable, "-m", "canopy_kit.cli", "up", "--port", str(port),
-                                   *([] if demo else ["--no-demo"])],
-                                  env={**env, "CANOPY_DATA_DIR": data_dir}, stdout=output, stderr=subprocess.STDOUT)
-        try:
-            for service in discover_services():
-                wait_for_http(f"http://127.0.0.1:{port}/api/{service}/health/ready", timeout=120)
-            deadline = time.monotonic() + DEMO_WAIT_SECONDS
-            while demo and "demo login" not in log.read_text() and time.monotonic() < deadline and up.poll() is None:
-                time.sleep(0.5)
-            pids = [up.pid, *child_pids(up.pid)]
-            return sum(rss_mb(pid) for pid in pids), len(pids)
-        finally:
-            stop_process(up, timeout=60)
+    with embedded_platform(demo=demo) as (up, _port, _data_dir, log):
+        deadline = time.monotonic() + DEMO_WAIT_SECONDS
+        while demo and "demo login" not in log.read_text() and time.monotonic() < deadline and up.poll() is None:
+            time.sleep(0.5)
+        pids = [up.pid, *child_pids(up.pid)]
+        return sum(rss_mb(pid) for pid in pids), len(pids)
 
 
 def measure(api_worker_rss: list[float] | None = None, process_rss: dict[str, float] | None = None, *,

@@ -67,3 +67,12 @@ def test_reports_benchmark_generates_a_small_trust_and_compares_with_the_raw_row
         assert figures["rows"] > 0 and 0 < figures["p50"] <= figures["p95"] and figures["naive"] > 0
     assert results["setup"]["ratings"] > 0 and results["events_per_second"] > 0
     assert "| `observations`" in reports.report(results)
+
+
+def test_idle_benchmark_samples_the_embedded_default_and_times_an_event_across_it():
+    from bench import idle
+
+    results = idle.measure(idle.WINDOW_SECONDS, 1, demo=False, settle=1, quiet=1)
+    assert len(results["cpu_percent"]) == 1  # one window sampled
+    assert len(results["latency_ms"]) == 1 and results["latency_ms"][0] > 0
+    assert "| whole platform, idle" in idle.report(results)

@@ -9,6 +9,7 @@ versions the lock pinned.
 """
 from __future__ import annotations
 
+import re
 import tomllib
 from importlib import metadata
 from pathlib import Path
@@ -45,9 +46,9 @@ def _here(pins: dict[str, tuple[Version, Requirement]]) -> dict[str, Version]:
             if requirement.marker is None or requirement.marker.evaluate()}
 
 
-def _projects() -> dict[str, dict]:
+def _projects(root: Path = REPOSITORY) -> dict[str, dict]:
     projects = {}
-    for path in sorted([*REPOSITORY.glob("libs/*/pyproject.toml"), *REPOSITORY.glob("services/*/pyproject.toml")]):
+    for path in sorted([*root.glob("libs/*/pyproject.toml"), *root.glob("services/*/pyproject.toml")]):
         project = tomllib.loads(path.read_text())["project"]
         projects[canonicalize_name(project["name"])] = project
     return projects
@@ -97,18 +98,42 @@ def runtime_lock():
     return _pins(RUNTIME_LOCK)
 
 
-def test_every_declared_dependency_is_pinned_at_a_version_it_allows(lock, runtime_lock):
-    projects = _projects()
+def _undeclared(root: Path) -> list[str]:
+    """What the pyproject.toml files under ``root`` declare and its locks do not satisfy."""
+    projects, problems = _projects(root), []
     for name, project in projects.items():
-        for pins, extras in ((lock, {TEST_EXTRA}), (runtime_lock, set())):
+        for lock_file, extras in ((root / LOCK.name, {TEST_EXTRA}), (root / RUNTIME_LOCK.name, set())):
+            pins = _pins(lock_file)
             for requirement in _declared(project, extras):
                 dependency = canonicalize_name(requirement.name)
                 if dependency in projects:
                     continue  # ours, installed from its folder
-                assert dependency in pins, f"{name} needs {requirement}, which is not in the lock: run make lock"
-                version = pins[dependency][0]
-                assert requirement.specifier.contains(version, prereleases=True), (
-                    f"{name} needs {requirement} but the lock pins {version}: run make lock")
+                if dependency not in pins:
+                    problems.append(f"{name} needs {requirement}, which {lock_file.name} lacks")
+                elif not requirement.specifier.contains(pins[dependency][0], prereleases=True):
+                    problems.append(f"{name} needs {requirement} but {lock_file.name} pins {pins[dependency][0]}")
+    return problems
+
+
+def test_every_declared_dependency_is_pinned_at_a_version_it_allows():
+    assert _undeclared(REPOSITORY) == [], "run make lock"
+
+
+@pytest.mark.parametrize("change, found", [
+    (("    \"gunicorn>=22\",", "    \"gunicorn>=22\",\n    \"tomli-w>=1\","), "needs tomli-w>=1, which"),
+    (("\"gunicorn>=22\"", "\"gunicorn>=99\""), "needs gunicorn>=99 but"),
+])
+def test_a_dependency_changed_without_make_lock_is_caught(tmp_path, change, found):
+    for path in [LOCK, RUNTIME_LOCK, *REPOSITORY.glob("libs/*/pyproject.toml"),
+                 *REPOSITORY.glob("services/*/pyproject.toml")]:
+        copy = tmp_path / path.relative_to(REPOSITORY)
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        copy.write_text(path.read_text())
+    kit = tmp_path / "libs" / "kit" / "pyproject.toml"
+    assert change[0] in kit.read_text()
+    kit.write_text(kit.read_text().replace(*change))
+    problems = _undeclared(tmp_path)
+    assert problems and all(found in problem for problem in problems), problems
 
 
 def test_this_environment_holds_the_locked_versions(lock):
@@ -132,6 +157,6 @@ def test_the_runtime_lock_is_the_same_versions_without_the_test_tools(lock, runt
 
 def test_every_pin_has_a_hash():
     for path in (LOCK, RUNTIME_LOCK):
-        blocks = path.read_text().split(" \\\n    --hash=")
-        pinned = sum(1 for line in path.read_text().splitlines() if "==" in line and not line.startswith(" "))
-        assert pinned and len([b for b in blocks[:-1] if "==" in b.rsplit("\n", 1)[-1]]) == pinned, path.name
+        entries = re.split(r"\n(?=\S)", path.read_text())  # each pin with its indented lines
+        pins = [entry for entry in entries if not entry.startswith("#")]
+        assert pins and all("--hash=sha256:" in entry for entry in pins), path.name

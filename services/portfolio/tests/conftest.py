@@ -74,7 +74,7 @@ def portfolio_pg(postgres_url, tmp_path):
 
 def activity(**changes):
     return {"title": "Reading fluency", "activity_type": "course", "delivery": "external", "provider": "Hub",
-            "starts_on": "2025-03-10", "ends_on": "2025-03-10", "hours": "6", "cost": "120.50",
+            "starts_on": "2025-03-10", "ends_on": "2025-03-10", "hours": 6, "cost": 120.50,
             "cover_needed": True, "linked_standards": ["TS3", "TS5"], **changes}
 
 

@@ -189,7 +189,7 @@ def run_embedded(services: dict, *, port: int, demo: bool) -> int:
             for name in services:
                 print(f"  {name:16} http://127.0.0.1:{port}/api/{name}/openapi.json")
             sys.stdout.flush()
-            demos = DemoProgress(services, started) if demo else None
+            demos = DemoProgress(services, started) if demo and not stopping else None
             while not stopping and _exited(children) is None:
                 time.sleep(demos.step() if demos is not None else IDLE_CHECK_SECONDS)
         if not stopping:

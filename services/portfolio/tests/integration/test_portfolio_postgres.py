@@ -8,7 +8,7 @@ pytestmark = pytest.mark.integration
 
 SOON = (date.today() + timedelta(days=14)).isoformat()  # a request asks before the activity
 REQUEST = {"title": "Conference", "activity_type": "conference", "starts_on": SOON, "ends_on": SOON,
-           "hours": "6", "cost": "90", "cover_needed": True, "reason": "Subject knowledge"}
+           "hours": 6, "cost": 90, "cover_needed": True, "reason": "Subject knowledge"}
 
 
 def test_two_deciders_at_once_one_wins_the_other_gets_409(portfolio_pg):

@@ -21,7 +21,7 @@ def _types(service):
 
 SOON = (date.today() + timedelta(days=14)).isoformat()  # a request asks before the activity
 REQUEST = {"title": "NPQ Leading Literacy", "activity_type": "qualification", "provider": "Institute",
-           "starts_on": SOON, "ends_on": SOON, "hours": "12", "cost": "150",
+           "starts_on": SOON, "ends_on": SOON, "hours": 12, "cost": 150,
            "cover_needed": True, "reason": "Our literacy priority"}
 
 
@@ -29,7 +29,7 @@ def test_request_approval_activity_evaluation_and_follow_up(portfolio):
     p = portfolio
     request_id = p.post(p.pia, "/v1/cpd-requests", REQUEST).json["id"]
     pending = p.get(p.hal, "/v1/cpd-requests?status=pending").json["items"]
-    assert [r["id"] for r in pending] == [request_id] and pending[0]["cost"] == "150.00"
+    assert [r["id"] for r in pending] == [request_id] and pending[0]["cost"] == 150.0
     assert p.get(p.cleo, "/v1/cpd-requests").json["items"] == []  # Ash's lead does not decide Birch's
     decided = p.post(p.hal, "/v1/cpd-requests/decisions",
                      {"decisions": [{"request_id": request_id, "decision": "approved", "comment": "Yes"}]})
@@ -38,7 +38,7 @@ def test_request_approval_activity_evaluation_and_follow_up(portfolio):
     mine = p.get(p.pia, "/v1/cpd-requests").json["items"][0]
     assert (mine["status"], mine["activity_id"]) == ("approved", activity_id)
     record = p.get(p.pia, f"/v1/activities/{activity_id}").json
-    assert (record["source"], record["cost"], record["school_id"]) == ("request", "150.00", p.birch)
+    assert (record["source"], record["cost"], record["school_id"]) == ("request", 150.0, p.birch)
     assert p.get(p.pia, "/v1/me/evaluations/due").json["items"] == []  # the course is yet to come
     p.days_pass(14 + 7 * 6)  # the course, then the six weeks to its follow-up
     due = p.get(p.pia, "/v1/me/evaluations/due").json["items"]
@@ -114,9 +114,10 @@ def test_after_a_move_each_school_sees_only_its_own_time(portfolio, new_activity
 
 
 @pytest.mark.parametrize("change, field", [
-    ({"hours": "-1"}, "hours"), ({"cost": "-5"}, "cost"), ({"ends_on": "2025-03-01"}, "ends_on"),
+    ({"hours": -1}, "hours"), ({"cost": -5}, "cost"), ({"ends_on": "2025-03-01"}, "ends_on"),
     ({"linked_standards": ["TS99"]}, "linked_standards"), ({"activity_type": "party"}, "activity_type"),
     ({"title": "x" * 201}, "title"), ({"school_id": "birch"}, "school_id"),  # the trust's, not hers then
+    ({"hours": "6"}, "hours"), ({"cost": "120.50"}, "cost"),  # decimals are numbers, never strings (ADR 0006)
 ])
 def test_bad_activities_are_refused_with_the_field(portfolio, new_activity, change, field):
     if "school_id" in change:
@@ -136,11 +137,11 @@ def test_an_offline_activity_posted_three_times_is_recorded_once(portfolio, new_
 
 def test_programme_booking_places_and_attendance(portfolio):
     p = portfolio
-    course = p.post(p.lead, "/v1/programme/courses", {"title": "Coaching for middle leaders", "hours": "3",
+    course = p.post(p.lead, "/v1/programme/courses", {"title": "Coaching for middle leaders", "hours": 3,
                                                       "linked_standards": ["TS8d"], "sessions": [
                                                           {"held_on": "2025-11-05", "location": "Hub", "places": 1}]})
     assert course.status_code == 201
-    assert p.post(p.vic, "/v1/programme/courses", {"title": "Mine", "hours": "1"}).status_code == 403
+    assert p.post(p.vic, "/v1/programme/courses", {"title": "Mine", "hours": 1}).status_code == 403
     [listed] = p.get(p.vic, "/v1/programme/courses").json["items"]
     session_id = listed["sessions"][0]["id"]
     assert p.post(p.pia, f"/v1/programme/sessions/{session_id}/bookings").status_code == 201
@@ -160,7 +161,10 @@ def test_programme_booking_places_and_attendance(portfolio):
 
 def test_assign_to_many(portfolio, new_activity):
     p = portfolio
-    inset = new_activity(title="INSET: adaptive teaching", activity_type="inset", delivery="internal", cost="0")
+    inset = new_activity(title="INSET: adaptive teaching", activity_type="inset", delivery="internal", cost=0)
+    # The assignments route takes only POST; an activity id is a UUID, so it never reads "assignments" as one.
+    assert p.get(p.cleo, "/v1/activities/assignments").status_code == 405
+    assert p.patch(p.cleo, "/v1/activities/assignments", {"hours": 1}).status_code == 405
     refused = p.post(p.cleo, "/v1/activities/assignments", {**inset, "person_ids": [p.vic, p.hal]})
     assert refused.status_code == 403 and refused.json["errors"] == {"person_ids": [p.hal]}
     done = p.post(p.cleo, "/v1/activities/assignments", {**inset, "person_ids": [p.vic, p.cleo]})
@@ -207,9 +211,9 @@ def test_export_json_and_html(portfolio, new_activity):
 def test_update_own_activity_emits_the_new_state(portfolio, new_activity):
     p = portfolio
     activity_id = p.post(p.pia, f"/v1/people/{p.pia}/activities", new_activity()).json["id"]
-    changed = p.patch(p.pia, f"/v1/activities/{activity_id}", {"hours": "7.5", "reflection": "Tried it in Y4"})
-    assert changed.status_code == 200 and changed.json["hours"] == "7.50"
-    assert p.patch(p.hal, f"/v1/activities/{activity_id}", {"hours": "1"}).status_code == 403
+    changed = p.patch(p.pia, f"/v1/activities/{activity_id}", {"hours": 7.5, "reflection": "Tried it in Y4"})
+    assert changed.status_code == 200 and changed.json["hours"] == 7.5
+    assert p.patch(p.hal, f"/v1/activities/{activity_id}", {"hours": 1}).status_code == 403
     assert p.patch(p.pia, f"/v1/activities/{activity_id}", {"ends_on": "2020-01-01"}).status_code == 422
     last = outbox_events(p.runtime)[-1]
     assert last.event_type == "portfolio.cpd.updated" and last.payload["hours"] == "7.50"

@@ -13,7 +13,7 @@ from portfolio import storage
 
 SOON = (date.today() + timedelta(days=14)).isoformat()  # a request asks before the activity
 REQUEST = {"title": "Subject network", "activity_type": "course", "provider": "Hub", "starts_on": SOON,
-           "ends_on": SOON, "hours": "3", "cost": "80", "cover_needed": True, "reason": "Curriculum"}
+           "ends_on": SOON, "hours": 3, "cost": 80, "cover_needed": True, "reason": "Curriculum"}
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def world(portfolio, new_activity):
     activity = created(p.post(p.pia, f"/v1/people/{p.pia}/activities", new_activity()))
     request = created(p.post(p.pia, "/v1/cpd-requests", {**REQUEST, "school_id": p.birch}))
     created(p.post(p.lead, "/v1/programme/courses", {
-        "title": "Coaching", "hours": "3", "sessions": [{"held_on": "2026-02-02", "location": "Hub", "places": 5}]}))
+        "title": "Coaching", "hours": 3, "sessions": [{"held_on": "2026-02-02", "location": "Hub", "places": 5}]}))
     session = p.get(p.lead, "/v1/programme/courses").json["items"][0]["sessions"][0]["id"]
     for person in (p.pia, p.vic):
         created(p.post(person, f"/v1/programme/sessions/{session}/bookings"))

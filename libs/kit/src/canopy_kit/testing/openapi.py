@@ -219,14 +219,14 @@ def _operation_problems(document: Document, label: str, operation: dict, seen: d
     if operation.get("security"):
         needed.add("401")
     problems += [f"{label}: does not document {code}" for code in sorted(needed - codes)]
-    if successes and not any(_has_example(document, document.resolve(responses[code])) for code in successes):
+    if successes and not any(_has_example(document.resolve(responses[code])) for code in successes):
         problems.append(f"{label}: no example of its answer")
     for code in successes:
         problems += [f"{label} {code}: {p}" for p in _example_problems(document, label, code, responses[code])]
     return problems
 
 
-def _has_example(document: Document, response: dict) -> bool:
+def _has_example(response: dict) -> bool:
     content = response.get("content")
     if not content:
         return response.get("description") is not None  # 204: nothing to show but that it happened
