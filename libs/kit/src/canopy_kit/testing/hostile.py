@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 from urllib.parse import quote
 
-from canopy_kit.testing.tenancy import METHODS, _names, _properties, openapi, snapshot
+from canopy_kit.testing.documents import body_properties, names_field, openapi, operations
+from canopy_kit.testing.tenancy import snapshot
 
 ERROR_FIELDS = {"code", "status", "message", "errors"}
 HOSTILE_TEXT = {"a lone surrogate": "a\ud800b", "a NUL": "a\x00b"}
@@ -78,19 +79,17 @@ def _kind(schema: dict) -> str:
 
 def _inputs(document: dict) -> Iterator[_Input]:
     """Every parameter and body property of every operation."""
-    for route, item in document["paths"].items():
-        for method in (m for m in METHODS if m in item):
-            operation, label = item[method], f"{method.upper()} {route}"
-            parameters = [*item.get("parameters", []), *operation.get("parameters", [])]
-            for parameter in parameters:
-                if parameter.get("in") in ("path", "query"):
-                    yield _Input(label, route, parameters, parameter["in"], (parameter["name"],),
-                                 parameter.get("schema", {}))
-            for content_type, content in operation.get("requestBody", {}).get("content", {}).items():
-                where = "body" if content_type == "application/json" else "form"
-                for path, prop in _properties(document, content.get("schema", {}), ()):
-                    if where == "body" or (_kind(prop) == "string" and prop.get("format") != "binary"):
-                        yield _Input(label, route, parameters, where, path, prop)
+    for label, route, item, operation in operations(document):
+        parameters = [*item.get("parameters", []), *operation.get("parameters", [])]
+        for parameter in parameters:
+            if parameter.get("in") in ("path", "query"):
+                yield _Input(label, route, parameters, parameter["in"], (parameter["name"],),
+                             parameter.get("schema", {}))
+        for content_type, content in operation.get("requestBody", {}).get("content", {}).items():
+            where = "body" if content_type == "application/json" else "form"
+            for path, prop in body_properties(document, content.get("schema", {})):
+                if where == "body" or (_kind(prop) == "string" and prop.get("format") != "binary"):
+                    yield _Input(label, route, parameters, where, path, prop)
 
 
 def unbounded_integers(document: dict) -> list[str]:
@@ -175,7 +174,7 @@ def _answer_problem(case: HostileCase, response) -> str | None:
         return f"{case.describe()} answered {response.status_code} without the error body"
     if not case.routed:
         return None if response.status_code == 404 else f"{case.describe()} answered {response.status_code}"
-    if not _names(body["errors"], case.field):
+    if not names_field(body["errors"], case.field):
         return f"{case.describe()} answered {response.status_code} without naming it: {json.dumps(body)[:200]}"
     return None
 

@@ -23,9 +23,9 @@ from sqlalchemy.orm import Session
 
 from canopy_kit.db.tables import kit_metadata
 from canopy_kit.service import Runtime
+from canopy_kit.testing.documents import body_properties, deref, names_field, openapi, operations
 from canopy_kit.web.ids import ID_KIND
 
-METHODS = ("get", "post", "put", "patch", "delete")
 ID_NAME = re.compile(r".*_ids?$")
 
 
@@ -52,62 +52,24 @@ class IdField:
         return ".".join(str(step) for step in self.path)
 
 
-def schema_ref(ref: str) -> list[str]:
-    return ref.removeprefix("#/").split("/")
-
-
-def _deref(document: dict, schema: dict) -> dict:
-    seen = 0
-    while "$ref" in schema and seen < 20:  # a chain of references, never a cycle
-        target: Any = document
-        for part in schema_ref(schema["$ref"]):
-            target = target[part]
-        schema, seen = target, seen + 1
-    return schema
-
-
-def _properties(document: dict, schema: dict, path: tuple, depth: int = 0) -> Iterator[tuple[tuple, dict]]:
-    """Every property of a body schema, at any depth, with its path (0 stands for a list's element)."""
-    schema = _deref(document, schema)
-    if depth > 10:
-        return
-    if schema.get("type") == "array" and "items" in schema:
-        yield from _properties(document, schema["items"], path + (0,), depth + 1)
-    for combined in ("allOf", "anyOf", "oneOf"):  # a nullable nested schema: {"anyOf": [{"$ref"}, null]}
-        for alternative in schema.get(combined, []):
-            yield from _properties(document, alternative, path, depth + 1)
-    for name, prop in schema.get("properties", {}).items():
-        prop = _deref(document, prop)
-        yield path + (name,), prop
-        if ID_KIND not in prop:
-            yield from _properties(document, prop, path + (name,), depth + 1)
-
-
-def _operations(document: dict) -> Iterator[tuple[str, dict]]:
-    for route, item in document["paths"].items():
-        for method in METHODS:
-            if method in item:
-                yield f"{method.upper()} {route}", item[method]
-
-
 def _fields_of(document: dict, operation: dict) -> Iterator[tuple[str, tuple, dict, str]]:
     """(location, path, property schema, content type) of every request field of an operation."""
     for parameter in operation.get("parameters", []):
         if parameter.get("in") == "query":
             yield "query", (parameter["name"],), parameter.get("schema", {}), ""
     for content_type, content in operation.get("requestBody", {}).get("content", {}).items():
-        for path, prop in _properties(document, content.get("schema", {}), ()):
+        for path, prop in body_properties(document, content.get("schema", {}), ()):
             yield "body", path, prop, content_type
 
 
 def id_fields(document: dict) -> list[IdField]:
     """Every field of a JSON body or a query that declares the kind of id it takes."""
     found = []
-    for label, operation in _operations(document):
+    for label, _, _, operation in operations(document):
         for location, path, prop, content_type in _fields_of(document, operation):
             if location == "body" and content_type != "application/json":
                 continue  # the same fields as the JSON body (evidence): probed there
-            items = _deref(document, prop.get("items", {})) if prop.get("type") == "array" else {}
+            items = deref(document, prop.get("items", {})) if prop.get("type") == "array" else {}
             if ID_KIND in prop or ID_KIND in items:
                 found.append(IdField(label, location, path, prop.get(ID_KIND) or items[ID_KIND],
                                      many=ID_KIND not in prop))
@@ -117,9 +79,9 @@ def id_fields(document: dict) -> list[IdField]:
 def undeclared_id_fields(document: dict) -> list[str]:
     """Request fields named like ids (``*_id``, ``*_ids``) that do not say which kind they take."""
     missing = []
-    for label, operation in _operations(document):
+    for label, _, _, operation in operations(document):
         for location, path, prop, content_type in _fields_of(document, operation):
-            items = _deref(document, prop.get("items", {})) if prop.get("type") == "array" else {}
+            items = deref(document, prop.get("items", {})) if prop.get("type") == "array" else {}
             if ID_NAME.match(str(path[-1])) and ID_KIND not in prop and ID_KIND not in items:
                 missing.append(f"{label} {location} {'.'.join(map(str, path))} {content_type}".rstrip())
     return missing
@@ -132,7 +94,7 @@ def missing_examples(document: dict, examples: dict) -> set[str]:
 
 def undocumented_404(document: dict) -> set[str]:
     taking_ids = {f.operation for f in id_fields(document)}
-    return {label for label, operation in _operations(document)
+    return {label for label, _, _, operation in operations(document)
             if label in taking_ids and "404" not in operation.get("responses", {})}
 
 
@@ -162,16 +124,6 @@ def _replaced(body: dict, path: tuple, bad: str, many: bool) -> dict:
     # A list keeps its valid ids and gains the bad one: one stranger among friends is still refused.
     holder[path[-1]] = [*holder[path[-1]], bad] if many else bad
     return changed
-
-
-def _names(errors: Any, path: tuple) -> bool:
-    for step in path:
-        if not isinstance(errors, dict):
-            return False
-        errors = errors.get(str(step), errors.get(step)) if isinstance(step, int) else errors.get(step)
-        if errors is None:
-            return False
-    return True
 
 
 def snapshot(runtime: Runtime) -> dict[str, list]:
@@ -226,7 +178,7 @@ def probe_operation(client, runtime: Runtime, label: str, calls: list[Call]) -> 
             else:
                 response = _send(client, method, call, call.body, {**call.query, id_field.name: bad})
             errors = (response.get_json(silent=True) or {}).get("errors", {})
-            if response.status_code not in (404, 422) or not _names(errors, id_field.path):
+            if response.status_code not in (404, 422) or not names_field(errors, id_field.path):
                 problems.append(f"{label}: {what} {id_field.kind} as {id_field.name} answered "
                                 f"{response.status_code} {json.dumps(errors)[:200]}")
             if snapshot(runtime) != before:
@@ -237,8 +189,3 @@ def probe_operation(client, runtime: Runtime, label: str, calls: list[Call]) -> 
             problems.append(f"{label}: the example itself answered {response.status_code} "
                             f"{response.get_data(as_text=True)[:300]}")
     return problems
-
-
-def openapi(client) -> dict:
-    return client.get("/openapi.json").get_json()
-

@@ -30,6 +30,7 @@ from canopy_kit.projections.directory import ProjectedDirectory
 from canopy_kit.projections.directory_tables import dir_group_schools
 from canopy_kit.service import Runtime, ServiceSpec
 from canopy_kit.testing.directory import DirectoryBuilder, TokenMinter
+from canopy_kit.testing.documents import openapi
 from canopy_kit.testing.helpers import make_settings, prepare_database
 from canopy_kit.web.access_log import LIST_RULE as ACCESS_LOG_RULE
 from canopy_kit.web.app import create_service_app
@@ -332,7 +333,7 @@ def _classify(op: ListOperation, spec: Lists) -> str | None:
 def check_lists(spec: Lists) -> Report:
     """For every list, caller and binding of its path: what the list shows is exactly what the
     caller may open, whole and under each of its filters."""
-    report = Report(lists=list_operations(spec.client.get("/openapi.json").get_json()))
+    report = Report(lists=list_operations(openapi(spec.client)))
     spec.rules = {"/v1/me/access-log": ACCESS_LOG_RULE, **spec.rules}
     for op in report.lists:
         problem = _classify(op, spec)
