@@ -68,6 +68,19 @@ def test_failing_handler_is_retried_then_parked_dead_and_can_be_redriven(probe_f
     assert DeadLetters(runtime.settings, runtime.uow_factory).list() == []
 
 
+def test_an_event_refused_by_meaning_is_dead_lettered_at_once(probe_factory, sqlite_url):
+    runtime = probe_factory(sqlite_url, consumer_max_attempts=5)
+    declare_queue(runtime)
+    publish_people(runtime, 1, given_name="Refuse")
+    publish_people(runtime, 1)
+    relay_all(runtime)
+    consume_until_idle(runtime, idle_rounds=4)
+    assert count_effects(runtime) == 1
+    letters = DeadLetters(runtime.settings, runtime.uow_factory).list()
+    # A Conflict will not change by trying again: one attempt, not five, and the meaning is kept.
+    assert len(letters) == 1 and letters[0].attempts == 1 and "Conflict" in letters[0].error
+
+
 def test_invalid_message_is_dead_lettered_at_once(probe_factory, sqlite_url):
     from kombu import Producer
 

@@ -5,7 +5,7 @@ import getpass
 import os
 import sys
 
-from canopy_kit.web.errors import ApiError
+from canopy_kit.errors import Refusal
 from identity import handlers, keys
 
 
@@ -16,8 +16,8 @@ def _create_trust(runtime, args) -> int:
             trust_id, admin_id = handlers.create_trust_with_admin(
                 uow, name=args.name, slug=args.slug, admin_given_name=args.admin_given_name,
                 admin_family_name=args.admin_family_name, admin_email=args.admin_email, admin_password=password)
-        except ApiError as exc:
-            print(f"not created: {exc.description}", file=sys.stderr)
+        except Refusal as exc:
+            print(f"not created: {exc.message}", file=sys.stderr)
             return 2
         uow.commit()
     print(f"trust {args.slug} created: trust_id={trust_id} admin_id={admin_id}")

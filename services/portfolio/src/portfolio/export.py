@@ -9,7 +9,7 @@ from flask import render_template_string
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from canopy_kit.web.fields import in_utc
+from canopy_kit.clock import as_utc
 from portfolio.db import activities, bookings, cpd_requests, evaluations, evidence
 
 PAGE = """<!doctype html>
@@ -40,7 +40,7 @@ text-align:left;vertical-align:top}h1{color:#2d6a4f}</style></head><body>
 def _plain(value):
     """A stored value as the API writes it (ADR 0006): instants in UTC, decimals as numbers."""
     if isinstance(value, datetime):
-        return in_utc(value).isoformat()
+        return as_utc(value).isoformat()
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal):

@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any, Callable, Mapping, Protocol
 
 from canopy_kit.auth.principal import Principal
-from canopy_kit.web.errors import ApiError
+from canopy_kit.errors import Forbidden, NotFound
 
 TRUST_ADMIN = frozenset({"trust_admin"})
 TRUST_WIDE = frozenset({"trust_admin", "trust_leader"})
@@ -176,10 +176,10 @@ class Permissions:
 
     def require_about(self, action: str, person_id: str) -> None:
         if not self.in_trust(person_id):
-            raise ApiError(404, "no such person")
+            raise NotFound("no such person")
         if not self.about(action, person_id):
-            raise ApiError(403, "you do not have permission to do this")
+            raise Forbidden("you do not have permission to do this")
 
     def require_at_school(self, action: str, school_id: str) -> None:
         if not self.at_school(action, school_id):
-            raise ApiError(403, "you do not have permission to do this at this school")
+            raise Forbidden("you do not have permission to do this at this school")

@@ -192,9 +192,9 @@ class EventConsumer:
         if outcome in (Outcome.HANDLED, Outcome.DUPLICATE, Outcome.IGNORED):
             self._ack(delivery)
             return
-        if outcome is Outcome.FAILED:
+        if outcome in (Outcome.FAILED, Outcome.REFUSED):  # the handler ran: that was an attempt
             delivery.attempts += 1
-        dead = outcome is Outcome.INVALID or delivery.attempts >= self.settings.consumer_max_attempts
+        dead = outcome.dead_at_once or delivery.attempts >= self.settings.consumer_max_attempts
         if dead:
             log.error("dead-lettering %s %s after %d attempts: %s", delivery.event_type, delivery.event_id,
                       delivery.attempts, delivery.error)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from pathlib import Path
 
 import psycopg
@@ -27,6 +27,7 @@ from canopy_kit.bus.connection import events_exchange, open_connection
 from canopy_kit.bus.doorbell import FALLBACK_POLL_SECONDS, Doorbell
 from canopy_kit.bus.locks import FileLock, advisory_lock_key
 from canopy_kit.bus.publisher import BatchPublisher, OutgoingMessage
+from canopy_kit.clock import as_utc, now
 from canopy_kit.db.tables import outbox
 from canopy_kit.events.outbox import notify_channel, relay_doorbell
 from canopy_kit.metrics import metrics
@@ -117,8 +118,7 @@ def outbox_backlog(conn) -> tuple[int, float]:
     ).one()
     age = 0.0
     if oldest is not None:
-        oldest = oldest if oldest.tzinfo else oldest.replace(tzinfo=timezone.utc)
-        age = (datetime.now(timezone.utc) - oldest).total_seconds()
+        age = (now() - as_utc(oldest)).total_seconds()
     return count, age
 
 
@@ -164,12 +164,11 @@ class OutboxRelay:
         ]
         refused = set(self._get_publisher().publish(messages))
         confirmed = [row for row in rows if row.event_id not in refused]
-        now = datetime.now(timezone.utc)
+        published_at = now()
         with self.engine.begin() as conn:
             if confirmed:
-                conn.execute(
-                    update(outbox).where(outbox.c.id.in_([row.id for row in confirmed])).values(published_at=now)
-                )
+                conn.execute(update(outbox).where(outbox.c.id.in_([row.id for row in confirmed]))
+                             .values(published_at=published_at))
             if refused:
                 conn.execute(
                     update(outbox)
@@ -211,7 +210,7 @@ class OutboxRelay:
         if time.monotonic() - self._last_prune < PRUNE_EVERY_SECONDS:
             return
         self._last_prune = time.monotonic()
-        cutoff = datetime.now(timezone.utc) - PUBLISHED_RETENTION
+        cutoff = now() - PUBLISHED_RETENTION
         with self.engine.begin() as conn:
             conn.execute(delete(outbox).where(outbox.c.published_at.is_not(None), outbox.c.published_at < cutoff))
 

@@ -1,23 +1,15 @@
 """Small things every service's commands need: ids, the clock, and a lookup that keeps tenancy."""
 from __future__ import annotations
 
-import uuid
-from datetime import datetime, timezone
 from functools import cache
 
 from sqlalchemy import Select, Table, bindparam, select
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
-from canopy_kit.web.errors import ApiError
-
-
-def now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def new_id() -> str:
-    return str(uuid.uuid4())
+from canopy_kit.clock import now  # noqa: F401  (commands take the clock and ids from here too)
+from canopy_kit.errors import NotFound
+from canopy_kit.identifiers import new_id  # noqa: F401
 
 
 @cache
@@ -30,8 +22,8 @@ def _in_trust_query(table: Table, lock: bool) -> Select:
 
 def row_in_trust(session: Session, table: Table, row_id: str, trust_id: str, what: str, *,
                  lock: bool = False) -> Row:
-    """This trust's row, or a 404: another trust's id does not exist for the caller."""
+    """This trust's row, or ``NotFound``: another trust's id does not exist for the caller."""
     row = session.execute(_in_trust_query(table, lock), {"row_id": row_id, "trust_id": trust_id}).first()
     if row is None:
-        raise ApiError(404, f"no such {what}")
+        raise NotFound(f"no such {what}")
     return row

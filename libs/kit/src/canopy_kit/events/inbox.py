@@ -12,7 +12,7 @@ import logging
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any, Sequence
 
 from sqlalchemy import select, update
@@ -21,8 +21,10 @@ from sqlalchemy.exc import IntegrityError
 
 from canopy_contracts import ContractError, ContractRegistry, Envelope, EnvelopeError
 from canopy_kit import context
+from canopy_kit.clock import now as utc_now
 from canopy_kit.db.tables import inbox
 from canopy_kit.db.uow import UnitOfWork, UnitOfWorkFactory
+from canopy_kit.errors import Refusal
 from canopy_kit.events.subscriptions import ReceivedEvent, Subscriptions
 from canopy_kit.metrics import metrics
 
@@ -35,6 +37,13 @@ class Outcome(enum.Enum):
     IGNORED = "ignored"  # no handler: a binding left from an older version of the service
     FAILED = "failed"  # the handler raised: retry later
     INVALID = "invalid"  # not an envelope, or breaks its contract: dead-letter at once
+    # The handler refused the event for a reason that will not change (a ``Refusal`` whose meaning
+    # is not worth retrying, e.g. ``Conflict``): dead-letter at once, for an operator to look at.
+    REFUSED = "refused"
+
+    @property
+    def dead_at_once(self) -> bool:
+        return self in (Outcome.INVALID, Outcome.REFUSED)
 
 
 @dataclass
@@ -51,9 +60,6 @@ class Delivery:
     event_id: str | None = None
     event_type: str = "unknown"
 
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def _usable_id(value) -> bool:
@@ -125,7 +131,7 @@ class InboxProcessor:
                 with context.bound(correlation_id=run[0].envelope.correlation_id, causation_id=run[0].event_id):
                     self.subscriptions.batch_handler_for(run[0].event_type)(uow, run)
             if fresh:
-                now = _now()
+                now = utc_now()
                 uow.session.execute(inbox.insert(), [
                     {"consumer": self.consumer, "event_id": e.event_id, "event_type": e.event_type, "status": "done",
                      "attempts": d.attempts, "received_at": now, "processed_at": now} for d, e in fresh])
@@ -148,7 +154,7 @@ class InboxProcessor:
             for _, event in fresh:
                 metrics().handler_latency.labels(self.consumer, event.event_type).observe(each)
             occurred = datetime.fromisoformat(fresh[-1][1].envelope.occurred_at)
-            metrics().consumer_lag.labels(self.consumer).set((_now() - occurred).total_seconds())
+            metrics().consumer_lag.labels(self.consumer).set((utc_now() - occurred).total_seconds())
         return True
 
     def _parse(self, delivery: Delivery) -> ReceivedEvent | None:
@@ -195,13 +201,15 @@ class InboxProcessor:
             return
         except Exception as exc:  # a failing handler must not poison the rest of the batch
             savepoint.rollback()
-            delivery.outcome, delivery.error = Outcome.FAILED, f"{type(exc).__name__}: {exc}"
+            refused = isinstance(exc, Refusal) and not exc.retry_in_consumer
+            delivery.outcome = Outcome.REFUSED if refused else Outcome.FAILED
+            delivery.error = f"{type(exc).__name__}: {exc}"
             log.warning("handler for %s failed on %s: %s", event.event_type, event.event_id, delivery.error)
             return
         delivery.outcome = Outcome.HANDLED
         metrics().handler_latency.labels(self.consumer, event.event_type).observe(time.perf_counter() - started)
         occurred = datetime.fromisoformat(event.envelope.occurred_at)
-        metrics().consumer_lag.labels(self.consumer).set((_now() - occurred).total_seconds())
+        metrics().consumer_lag.labels(self.consumer).set((utc_now() - occurred).total_seconds())
 
     def _is_done(self, uow: UnitOfWork, event_id: str) -> bool:
         return uow.session.execute(
@@ -209,7 +217,7 @@ class InboxProcessor:
         ).scalar_one_or_none() == "done"
 
     def _record_done(self, uow: UnitOfWork, delivery: Delivery, event: ReceivedEvent, *, exists: bool) -> None:
-        now = _now()
+        now = utc_now()
         if exists:  # a retry parked in the inbox now succeeds
             uow.session.execute(
                 update(inbox)
@@ -228,7 +236,7 @@ class InboxProcessor:
     # -- parking retries and dead letters in the inbox (filesystem and memory transports) ---
     def park(self, delivery: Delivery, *, dead: bool, retry_delay: timedelta) -> None:
         """Keep a failed delivery in the inbox to retry later, or as a dead letter."""
-        now = _now()
+        now = utc_now()
         values = dict(
             event_type=_storable(delivery.event_type)[:100],
             status="dead" if dead else "retrying",
@@ -251,7 +259,7 @@ class InboxProcessor:
             rows = uow.session.execute(
                 select(inbox.c.event_id, inbox.c.envelope, inbox.c.attempts)
                 .where(inbox.c.consumer == self.consumer, inbox.c.status == "retrying",
-                       inbox.c.next_attempt_at <= _now())
+                       inbox.c.next_attempt_at <= utc_now())
                 .order_by(inbox.c.next_attempt_at)
                 .limit(limit)
             ).all()

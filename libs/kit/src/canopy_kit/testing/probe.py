@@ -1,6 +1,7 @@
 """A tiny service used by the kit's own tests: it consumes ``identity.person.registered`` into a
 table of effects, one row per handled event, so a second effect of one event shows as two rows.
-A person named "Fail" makes the handler raise, to exercise retries and dead letters.
+A person named "Fail" makes the handler raise, to exercise retries and dead letters; one named
+"Refuse" makes it refuse the event by meaning (``Conflict``: never worth retrying).
 
 Run as a process for multi-process tests::
 
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from sqlalchemy import Column, Integer, MetaData, String, Table, func, select
 
+from canopy_kit.errors import Conflict
 from canopy_kit.events.subscriptions import Subscriptions
 from canopy_kit.service import Runtime, ServiceSpec
 from canopy_kit.settings import Settings
@@ -41,6 +43,8 @@ def subscriptions() -> Subscriptions:
     def people_registered(uow, events):
         if any(event.data["given_name"] == "Fail" for event in events):
             raise RuntimeError("this handler always fails for Fail")
+        if any(event.data["given_name"] == "Refuse" for event in events):
+            raise Conflict("this person contradicts what is known")
         uow.session.execute(effects.insert(), [
             {"event_id": e.event_id, "person_id": str(e.data["person_id"]), "given_name": e.data["given_name"]}
             for e in events])

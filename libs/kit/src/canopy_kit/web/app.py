@@ -19,7 +19,10 @@ from canopy_kit.web.access_log import access_log_blueprint
 from canopy_kit.web.bodies import refuse_unmeasured_oversized_body
 from canopy_kit.web.browsable_docs import docs_blueprint
 from canopy_kit.web.docs import OperationConventions
-from canopy_kit.web.errors import ApiError, ErrorSchema, error_response, from_http_exception
+from canopy_kit.errors import Refusal, Unavailable
+from canopy_kit.web.errors import (
+    ApiError, ErrorSchema, error_response, from_http_exception, from_refusal, from_unavailable,
+)
 from canopy_kit.web.health import health_blueprint, observe_broker
 from canopy_kit.web.idempotency import replay_after_conflict
 from canopy_kit.web.inputs import install_input_rules, screen_request
@@ -150,6 +153,8 @@ def create_service_app(runtime: Runtime, *, testing: bool = False) -> Flask:
     app.add_url_rule("/metrics", "metrics", _metrics_view)
     _register_error_handlers(app)
     app.register_error_handler(ApiError, from_http_exception)
+    app.register_error_handler(Refusal, from_refusal)
+    app.register_error_handler(Unavailable, from_unavailable)
     app.before_request(_start_request)
     app.before_request(refuse_unmeasured_oversized_body)
     app.before_request(screen_request)

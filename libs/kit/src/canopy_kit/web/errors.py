@@ -2,6 +2,10 @@
 
 ``code`` is a stable machine-readable word, ``status`` the HTTP status, ``message`` a sentence
 for people, ``errors`` maps each offending field to its reasons (empty when no field is to blame).
+
+This is the one place where a meaning (``canopy_kit.errors``: not found, forbidden, conflict, ...)
+becomes an HTTP status. ``ApiError`` is for the web layer's own refusals (a body that is not JSON,
+an idempotency key reused); everything below ``api/`` raises by meaning.
 """
 from __future__ import annotations
 
@@ -11,6 +15,11 @@ from typing import Any
 from flask import jsonify
 from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
+
+from canopy_kit.errors import (
+    BadRequest, Conflict, Forbidden, Invalid, NotFound, NotSignedIn, Refusal, Stale, TooLarge, TooManyAttempts,
+    Unavailable, UnsupportedMedia,
+)
 
 log = logging.getLogger("canopy.web")
 
@@ -68,15 +77,29 @@ def _names_absent_id(errors: Any) -> bool:
     return isinstance(errors, AbsentId)
 
 
-def field_error(field: str, reason: str, status: int = 422) -> ApiError:
-    return ApiError(status, f"{field}: {reason}", errors={field: [reason]})
+STATUS_OF_MEANING: dict[type[Refusal], int] = {
+    BadRequest: 400, NotSignedIn: 401, Forbidden: 403, NotFound: 404, Conflict: 409, Stale: 412, TooLarge: 413,
+    UnsupportedMedia: 415, Invalid: 422, TooManyAttempts: 429,
+}
 
 
-def invalid_fields(messages: dict[Any, Any]) -> ApiError:
-    """A 422 naming every invalid field of a schema a view loaded itself. Names are made strings:
-    a multipart form can send a part without a name, which marshmallow reports under ``None``."""
+def status_of(refusal: Refusal) -> int:
+    for kind in type(refusal).__mro__:
+        if kind in STATUS_OF_MEANING:
+            return STATUS_OF_MEANING[kind]
+    return 400  # a Refusal of a new meaning not yet mapped: still the caller's to fix, never a 500
+
+
+def field_error(field: str, reason: str, status: int = 422) -> Refusal:
+    meaning = next(kind for kind, code in STATUS_OF_MEANING.items() if code == status)
+    return meaning.on(field, reason)
+
+
+def invalid_fields(messages: dict[Any, Any]) -> Invalid:
+    """Every invalid field of a schema a view loaded itself. Names are made strings: a multipart
+    form can send a part without a name, which marshmallow reports under ``None``."""
     errors = {str(name): reasons for name, reasons in messages.items()}
-    return ApiError(422, "The request has invalid fields: " + ", ".join(sorted(errors)), errors=errors)
+    return Invalid("The request has invalid fields: " + ", ".join(sorted(errors)), errors=errors)
 
 
 def flatten_webargs_messages(messages: dict[str, Any]) -> dict[str, Any]:
@@ -106,6 +129,19 @@ def error_response(status: int, message: str, errors: dict[str, Any] | None = No
 def _absent_message(errors: dict[str, Any]) -> str:
     return "The request names what does not exist in your trust: " + ", ".join(
         sorted(name for name, reasons in errors.items() if _names_absent_id(reasons)))
+
+
+def from_refusal(exc: Refusal):
+    status = status_of(exc)
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyAttempts) else {}
+    if status == 422 and _names_absent_id(exc.errors):  # a schema a view loaded itself
+        return error_response(404, _absent_message(exc.errors), exc.errors)
+    return error_response(status, exc.message, exc.errors, code=exc.code, headers=headers)
+
+
+def from_unavailable(exc: Unavailable):
+    log.warning("unavailable: %s", exc.message)
+    return error_response(503, exc.message, headers={"Retry-After": str(exc.retry_after)})
 
 
 def from_http_exception(exc: HTTPException):

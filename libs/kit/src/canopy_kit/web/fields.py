@@ -9,15 +9,12 @@
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from decimal import ROUND_HALF_UP
 
 from marshmallow import fields, validate
 
-
-def in_utc(value: datetime) -> datetime:
-    """An instant with its zone: one read back without a zone was stored in UTC."""
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+from canopy_kit.clock import as_utc
 
 
 class UtcDateTime(fields.DateTime):
@@ -28,7 +25,7 @@ class UtcDateTime(fields.DateTime):
     def _serialize(self, value: datetime | None, attr, obj, **kwargs):
         if value is None:
             return None
-        return super()._serialize(in_utc(value), attr, obj, **kwargs)
+        return super()._serialize(as_utc(value), attr, obj, **kwargs)
 
 
 class DecimalNumber(fields.Decimal):
