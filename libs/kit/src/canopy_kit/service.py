@@ -27,6 +27,10 @@ from canopy_kit.settings import Settings
 ENTRY_POINT_GROUP = "canopy.services"
 
 
+class UnknownEventType(ValueError):
+    pass
+
+
 @dataclass(frozen=True)
 class ServiceSpec:
     name: str  # also the URL segment: /api/<name>/...
@@ -34,6 +38,8 @@ class ServiceSpec:
     metadata: MetaData
     migrations_dir: Path
     blueprints: Callable[[], list]  # flask-smorest Blueprints, built per app
+    # Its settings: ``Settings`` or its own subclass in ``<package>/settings.py``.
+    settings_class: type[Settings] = Settings
     subscriptions: Callable[[], Subscriptions] = Subscriptions
     # Optional hooks: keys to verify tokens with (identity uses its own), demo data, extra CLI.
     key_source: Callable[["Runtime"], KeySource] | None = None
@@ -47,17 +53,32 @@ class ServiceSpec:
     api_description: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
+    def load_settings(self, environ=None) -> Settings:
+        """This service's settings from the environment (or ``environ``), as its own class."""
+        return self.settings_class.from_env(self.name, environ)
+
 
 class Runtime:
     """The long-lived parts of one service process, built from its spec and settings."""
 
-    def __init__(self, spec: ServiceSpec, settings: Settings, *, registry: ContractRegistry | None = None,
-                 engine: Engine | None = None):
+    def __init__(self, spec: ServiceSpec, settings: Settings | None = None, *,
+                 registry: ContractRegistry | None = None, engine: Engine | None = None):
         self.spec = spec
-        self.settings = settings
+        settings = spec.load_settings() if settings is None else spec.settings_class.adopt(settings)
         self.registry = registry or default_registry()
         self.engine = engine or create_engine_for(settings.database_url)
-        self.uow_factory = UnitOfWorkFactory(self.engine, OutboxWriter(spec.name, self.registry))
+        self.uow_factory = UnitOfWorkFactory(self.engine, OutboxWriter(spec.name, self.registry), settings)
+        self.settings = settings
+
+    @property
+    def settings(self) -> Settings:
+        return self._settings
+
+    @settings.setter
+    def settings(self, settings: Settings) -> None:
+        # One object for the API and every handler: a unit of work carries the runtime's settings.
+        self._settings = self.spec.settings_class.adopt(settings)
+        self.uow_factory.settings = self._settings
 
     @cached_property
     def verifier(self) -> TokenVerifier:
@@ -74,6 +95,11 @@ class Runtime:
     @cached_property
     def subscriptions(self) -> Subscriptions:
         subscriptions = self.spec.subscriptions()
+        # A queue bound to a key no producer has a contract for receives nothing, silently: a
+        # misspelt key would look like a quiet service. Refuse it when the service starts.
+        unknown = sorted(set(subscriptions.routing_keys) - set(self.registry.event_types()))
+        if unknown:
+            raise UnknownEventType(f"{self.spec.name} subscribes to events no contract defines: {', '.join(unknown)}")
         subscriptions.runtime = self
         return subscriptions
 

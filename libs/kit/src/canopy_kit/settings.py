@@ -4,13 +4,21 @@ Every value has an embedded default so that a fresh clone runs with no configura
 and the filesystem bus under one data folder. A value can be set for all services
 (``DATABASE_URL``) or for one (``IDENTITY_DATABASE_URL``); ``{service}`` in a shared value is
 replaced by the service's name, so one ``DATABASE_URL`` can name a database per service.
+
+``Settings`` holds what every service has. A service's own settings are a subclass in its
+``settings.py`` (``class PortfolioSettings(Settings): follow_up_weeks: int = 6``), named in its
+``ServiceSpec``: each added field is read from ``<SERVICE>_<FIELD>`` only, converted to its
+annotated type, with its one default in the class. The runtime builds it once per process and
+hands the same object to the API (``current_settings()``) and to every handler (``uow.settings``).
 """
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+import types
+import typing
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Mapping
+from typing import Any, Mapping
 
 
 class SettingsError(ValueError):
@@ -83,6 +91,7 @@ class Settings:
         database_url = get("DATABASE_URL") or f"sqlite:///{data_dir / (service.replace('-', '_') + '.db')}"
         bus_url = get("BUS_URL") or f"filesystem://{data_dir / 'bus'}"
         metrics_port = get("METRICS_PORT")
+        extra = {k[len(prefix):]: v for k, v in env.items() if k.startswith(prefix)}
         return cls(
             service=service,
             data_dir=data_dir,
@@ -107,8 +116,35 @@ class Settings:
             log_level=(get("LOG_LEVEL", cls.log_level) or "INFO").upper(),
             log_json=(get("LOG_JSON", "1") or "1") not in ("0", "false", "no"),
             metrics_port=int(metrics_port) if metrics_port else None,
-            extra={k[len(prefix):]: v for k, v in env.items() if k.startswith(prefix)},
+            extra=extra,
+            **cls._own_values(service, extra),
         )
+
+    @classmethod
+    def adopt(cls, settings: "Settings") -> "Settings":
+        """These platform settings as this service's class, its own fields read from their ``extra``."""
+        if isinstance(settings, cls):
+            return settings
+        shared = {f.name: getattr(settings, f.name) for f in fields(Settings)}
+        return cls(**shared, **cls._own_values(settings.service, settings.extra))
+
+    @classmethod
+    def own_fields(cls) -> list:
+        """The fields a service added to the platform's: its own settings."""
+        shared = {f.name for f in fields(Settings)}
+        return [f for f in fields(cls) if f.name not in shared]
+
+    @classmethod
+    def _own_values(cls, service: str, extra: Mapping[str, str]) -> dict[str, Any]:
+        hints = typing.get_type_hints(cls)
+        values = {}
+        for own in cls.own_fields():
+            raw = extra.get(own.name.upper())
+            if raw is None or raw == "":
+                continue  # the class's default: the one place it is written
+            values[own.name] = _convert(_env_prefix(service) + own.name.upper(), raw, hints[own.name],
+                                        own.metadata)
+        return values
 
     def with_overrides(self, **changes) -> "Settings":
         return replace(self, **changes)
@@ -127,6 +163,27 @@ class Settings:
 
     def queue_name(self, consumer: str) -> str:
         return f"{self.queue_prefix}{consumer}.events"
+
+
+def _convert(name: str, raw: str, kind: Any, metadata: Mapping[str, Any]) -> Any:
+    """``raw`` as ``kind`` (int, float, bool, str, Path, or one of them or None), within the
+    field's ``metadata`` bounds (``min``, ``max``), or a ``SettingsError`` naming the variable."""
+    if isinstance(kind, types.UnionType) or typing.get_origin(kind) is typing.Union:
+        kind = next(k for k in typing.get_args(kind) if k is not type(None))
+    if kind is bool:
+        if raw.lower() not in ("1", "0", "true", "false", "yes", "no", "on", "off"):
+            raise SettingsError(f"{name} must be true or false, got {raw!r}")
+        return raw.lower() in ("1", "true", "yes", "on")
+    try:
+        value = kind(raw)
+    except ValueError:
+        word = {int: "a whole number", float: "a number"}.get(kind, f"a {kind.__name__}")
+        raise SettingsError(f"{name} must be {word}, got {raw!r}") from None
+    if "min" in metadata and value < metadata["min"]:
+        raise SettingsError(f"{name} must be at least {metadata['min']}, got {raw!r}")
+    if "max" in metadata and value > metadata["max"]:
+        raise SettingsError(f"{name} must be at most {metadata['max']}, got {raw!r}")
+    return value
 
 
 def normalise_database_url(url: str) -> str:

@@ -32,3 +32,41 @@ def test_service_specific_value_wins_and_extra_options_are_kept():
 def test_a_bad_number_is_a_clear_error():
     with pytest.raises(SettingsError, match="CONSUMER_MAX_ATTEMPTS must be a whole number"):
         Settings.from_env("identity", environ={"CONSUMER_MAX_ATTEMPTS": "many"})
+
+
+from dataclasses import dataclass, field  # noqa: E402
+
+
+@dataclass(frozen=True)
+class ExampleSettings(Settings):
+    follow_up_weeks: int = field(default=6, metadata={"min": 1})
+    evidence_dir: Path | None = None
+    send_mail: bool = True
+
+
+def test_a_services_own_settings_are_typed_with_one_default():
+    assert ExampleSettings.from_env("example", environ={}).follow_up_weeks == 6
+    env = {"EXAMPLE_FOLLOW_UP_WEEKS": "8", "EXAMPLE_EVIDENCE_DIR": "/srv/evidence", "EXAMPLE_SEND_MAIL": "no"}
+    settings = ExampleSettings.from_env("example", environ=env)
+    assert (settings.follow_up_weeks, settings.evidence_dir, settings.send_mail) == (8, Path("/srv/evidence"), False)
+
+
+def test_a_services_own_setting_is_read_only_under_its_own_prefix():
+    # FOLLOW_UP_WEEKS belongs to one service: a shared or CANOPY_ value does not set it.
+    env = {"FOLLOW_UP_WEEKS": "9", "CANOPY_FOLLOW_UP_WEEKS": "9"}
+    assert ExampleSettings.from_env("example", environ=env).follow_up_weeks == 6
+
+
+@pytest.mark.parametrize("raw, message", [("soon", "EXAMPLE_FOLLOW_UP_WEEKS must be a whole number"),
+                                          ("0", "EXAMPLE_FOLLOW_UP_WEEKS must be at least 1")])
+def test_a_bad_own_setting_names_its_variable(raw, message):
+    with pytest.raises(SettingsError, match=message):
+        ExampleSettings.from_env("example", environ={"EXAMPLE_FOLLOW_UP_WEEKS": raw})
+
+
+def test_platform_settings_are_adopted_as_the_services_class():
+    shared = Settings.from_env("example", environ={"BUS_URL": "memory://", "EXAMPLE_FOLLOW_UP_WEEKS": "3"})
+    adopted = ExampleSettings.adopt(shared)
+    assert isinstance(adopted, ExampleSettings)
+    assert (adopted.bus_url, adopted.follow_up_weeks) == ("memory://", 3)
+    assert ExampleSettings.adopt(adopted) is adopted

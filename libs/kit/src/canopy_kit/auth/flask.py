@@ -6,6 +6,7 @@ from typing import Iterable
 
 from flask import current_app, g, request
 
+from canopy_kit.auth.permissions import Permissions
 from canopy_kit.auth.principal import Principal
 from canopy_kit.auth.tokens import KeysUnavailable, TokenError
 from canopy_kit.web.docs import error_responses
@@ -46,6 +47,18 @@ def current_principal() -> Principal:
         raise _unauthorized(ACCOUNT_DISABLED_MESSAGE, code="account_disabled")
     g.canopy_principal = principal
     return principal
+
+
+def request_permissions() -> Permissions:
+    """The caller's permissions for this request, over the service's directory: built once per
+    request and handed to the service's access policy (``<package>/access.py``), which needs no
+    request of its own."""
+    permissions = g.get("canopy_permissions")
+    if permissions is None:
+        principal = current_principal()
+        permissions = Permissions(principal, current_app.extensions["canopy"].directory(current_uow().session))
+        g.canopy_permissions = permissions
+    return permissions
 
 
 def authenticated(blueprint, roles: str | Iterable[str] | None = None):

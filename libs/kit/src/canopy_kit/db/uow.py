@@ -18,10 +18,14 @@ class UnitOfWork:
     exception never leaves half a change or an event without its change.
     """
 
-    def __init__(self, session: Session, outbox: OutboxWriter, relay_doorbell: tuple[Path, str] | None = None):
+    def __init__(self, session: Session, outbox: OutboxWriter, relay_doorbell: tuple[Path, str] | None = None,
+                 settings: Any = None):
         self.session = session
         self.outbox = outbox
         self.relay_doorbell = relay_doorbell
+        # The service's settings (``canopy_kit.settings``), so that commands and event handlers
+        # read the same values the API does.
+        self.settings = settings
 
     def publish(self, event_type: str, payload: dict[str, Any], **envelope_fields: Any) -> str:
         """Record an event in the outbox, in this transaction; returns its event id."""
@@ -57,11 +61,12 @@ class UnitOfWork:
 
 
 class UnitOfWorkFactory:
-    def __init__(self, engine: Engine, outbox: OutboxWriter):
+    def __init__(self, engine: Engine, outbox: OutboxWriter, settings: Any = None):
         self.engine = engine
         self.outbox = outbox
+        self.settings = settings
         self._sessions: Callable[[], Session] = sessionmaker(bind=engine, expire_on_commit=False)
         self._relay_doorbell = relay_doorbell(engine)
 
     def __call__(self) -> UnitOfWork:
-        return UnitOfWork(self._sessions(), self.outbox, self._relay_doorbell)
+        return UnitOfWork(self._sessions(), self.outbox, self._relay_doorbell, self.settings)

@@ -90,6 +90,10 @@ class Subscriptions:
         batch = self.batch_handler_for(event_type)
         return None if batch is None else (lambda uow, event: batch(uow, [event]))
 
+    def handlers(self) -> list[tuple[str, Callable]]:
+        """Every ``(event_type, handler)``, in registration order."""
+        return [(event_type, handler) for event_type, handlers in self._handlers.items() for handler in handlers]
+
     @property
     def routing_keys(self) -> tuple[str, ...]:
         return tuple(sorted(self._handlers))

@@ -9,6 +9,12 @@ from __future__ import annotations
 from flask import current_app, g
 
 from canopy_kit.db.uow import UnitOfWork
+from canopy_kit.settings import Settings
+
+
+def current_settings() -> Settings:
+    """The service's settings (its own ``settings.py`` class), the same object its handlers get."""
+    return current_app.extensions["canopy"].settings
 
 
 def current_uow() -> UnitOfWork:
