@@ -6,8 +6,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from canopy_kit.db.tables import inbox
-from canopy_kit.projections.directory_tables import dir_employments
+from canopy_kit.db.tables import dir_employments, inbox
 from canopy_kit.testing import consume_until_idle, relay_all
 from canopy_kit.web.app import create_service_app
 from identity import handlers, tokens

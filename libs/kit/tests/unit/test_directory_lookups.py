@@ -6,9 +6,8 @@ from sqlalchemy import create_engine, event, insert
 from sqlalchemy.orm import Session
 
 from canopy_kit.auth.permissions import Period
-from canopy_kit.db.tables import kit_metadata
+from canopy_kit.db.tables import dir_employments, dir_people, kit_metadata
 from canopy_kit.projections.directory import ProjectedDirectory
-from canopy_kit.projections.directory_tables import dir_employments, dir_people
 
 NOW = datetime(2025, 1, 1, tzinfo=timezone.utc)
 

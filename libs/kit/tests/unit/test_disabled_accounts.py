@@ -10,8 +10,8 @@ from sqlalchemy import MetaData, event
 
 from canopy_kit.auth.flask import authenticated, current_principal
 from canopy_kit.auth.permissions import Permissions
+from canopy_kit.db.tables import dir_people
 from canopy_kit.projections.directory import ProjectedDirectory, upsert_if_newer
-from canopy_kit.projections.directory_tables import dir_people
 from canopy_kit.service import Runtime, ServiceSpec
 from canopy_kit.testing import make_settings, prepare_database
 from canopy_kit.testing.directory import DirectoryBuilder, TokenMinter

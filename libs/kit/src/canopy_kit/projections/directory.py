@@ -15,10 +15,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from canopy_kit.auth.permissions import Period
-from canopy_kit.events.subscriptions import ReceivedEvent, Subscriptions
-from canopy_kit.projections.directory_tables import (
+from canopy_kit.db.tables import (
     dir_employments, dir_group_schools, dir_line_managers, dir_people, dir_role_grants, dir_schools,
 )
+from canopy_kit.events.subscriptions import ReceivedEvent, Subscriptions
 
 # event type -> (table, primary key column, payload key of the id, payload keys copied)
 _UPSERTS: dict[str, tuple[Table, str, tuple[str, ...]]] = {

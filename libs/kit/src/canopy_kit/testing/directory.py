@@ -11,10 +11,10 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from canopy_kit.auth.tokens import StaticKeySource
-from canopy_kit.projections.directory import upsert_if_newer
-from canopy_kit.projections.directory_tables import (
+from canopy_kit.db.tables import (
     dir_employments, dir_line_managers, dir_people, dir_role_grants, dir_schools,
 )
+from canopy_kit.projections.directory import upsert_if_newer
 from canopy_kit.service import Runtime, ServiceSpec
 
 TEST_KID = "test-key"

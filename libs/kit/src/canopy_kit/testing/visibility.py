@@ -25,9 +25,8 @@ from sqlalchemy.orm import Session
 
 from canopy_kit.auth.permissions import ListRule, Permissions
 from canopy_kit.auth.principal import Grant, Principal
-from canopy_kit.db.tables import access_log
+from canopy_kit.db.tables import access_log, dir_group_schools
 from canopy_kit.projections.directory import ProjectedDirectory
-from canopy_kit.projections.directory_tables import dir_group_schools
 from canopy_kit.service import Runtime, ServiceSpec
 from canopy_kit.testing.directory import DirectoryBuilder, TokenMinter
 from canopy_kit.testing.documents import openapi
