@@ -18,16 +18,12 @@ import argparse
 import json
 import sys
 
+from canopy_kit.db.migrations import migrate
+from canopy_kit.embedded import run_embedded
 from canopy_kit.logs import configure_logging
 from canopy_kit.production.commands import add_commands as add_production_commands
-from canopy_kit.service import Runtime, discover_services
-from canopy_kit.settings import Settings
-
-
-def _runtime(name: str, spec) -> Runtime:
-    settings = Settings.from_env(name)
-    configure_logging(name, level=settings.log_level, as_json=settings.log_json)
-    return Runtime(spec, settings)
+from canopy_kit.service import discover_services
+from canopy_kit.startup import service_runtime
 
 
 def _print(data) -> None:
@@ -79,16 +75,14 @@ def _service_parser(subparsers, name: str, spec) -> None:
 
 
 def _run_service_command(args, name: str, spec) -> int:
-    from canopy_kit.db.migrations import migrate
-
-    runtime = _runtime(name, spec)
+    runtime = service_runtime(name, spec)
     command = args.command
     if command == "api":
         from canopy_kit.processes import serve_wsgi
         from canopy_kit.web.app import create_service_app
 
         runtime.dispose()
-        serve_wsgi(lambda: create_service_app(_runtime(name, spec)), config_file=args.config,
+        serve_wsgi(lambda: create_service_app(service_runtime(name, spec)), config_file=args.config,
                    **_api_options(args))
     elif command in ("relay", "consumer", "worker"):
         from canopy_kit.processes import run_process
@@ -155,8 +149,6 @@ def main(argv: list[str] | None = None) -> int:
         return args.production_command(args, services)
 
     if args.target == "up":
-        from canopy_kit.embedded import run_embedded
-
         return run_embedded(services, port=args.port, demo=not args.no_demo)
     if args.target == "gateway":
         from canopy_kit.gateway import create_gateway

@@ -18,8 +18,8 @@ import sys
 import time
 import urllib.request
 
-from canopy_kit.cli import _runtime
 from canopy_kit.db.migrations import migrate
+from canopy_kit.startup import service_runtime
 
 READY_TIMEOUT_SECONDS = 120  # generous: a busy machine starts slowly, a failed process is noticed at once
 DEMO_WAIT_SECONDS = 120  # how long to keep offering demo data that waits for other services' events
@@ -68,7 +68,7 @@ def _load_demos(services: dict) -> tuple[list[dict], list[str]]:
     for name, spec in services.items():
         if spec.load_demo is None:
             continue
-        runtime = _runtime(name, spec)
+        runtime = service_runtime(name, spec)
         try:
             result = spec.load_demo(runtime)
         finally:
@@ -87,7 +87,7 @@ def _bus_settled(services: dict) -> bool:
     from canopy_kit.db.tables import outbox
 
     for name, spec in services.items():
-        runtime = _runtime(name, spec)
+        runtime = service_runtime(name, spec)
         try:
             with runtime.engine.connect() as conn:
                 if conn.execute(select(func.count()).select_from(outbox).where(outbox.c.published_at.is_(None))).scalar():
@@ -107,7 +107,7 @@ def _load_pending_demos(services: dict, pending: list[str]) -> list[str]:
         return pending
     still = []
     for name in pending:
-        runtime = _runtime(name, services[name])
+        runtime = service_runtime(name, services[name])
         try:
             result = services[name].load_demo(runtime)
         finally:
@@ -166,7 +166,7 @@ def run_embedded(services: dict, *, port: int, demo: bool) -> int:
     env.setdefault("LOG_JSON", "0")
     os.environ.update({k: env[k] for k in ("CANOPY_JWKS_URL", "LOG_JSON")})
     for name, spec in services.items():
-        runtime = _runtime(name, spec)
+        runtime = service_runtime(name, spec)
         migrate(runtime.engine, spec.migrations_dir)
         runtime.dispose()
 

@@ -2,6 +2,7 @@
 import dataclasses
 
 from canopy_kit.embedded import DemoProgress
+from canopy_kit.startup import service_runtime
 from canopy_kit.testing import prepare_database
 from canopy_kit.testing.probe import TRUST_ID, person_payload, probe_spec
 
@@ -25,9 +26,7 @@ def _services(tmp_path, monkeypatch, loader):
     for name in ("DATABASE_URL", "BUS_URL", "PROBE_DATABASE_URL", "PROBE_BUS_URL"):
         monkeypatch.delenv(name, raising=False)
     spec = dataclasses.replace(probe_spec(), load_demo=loader)
-    from canopy_kit.cli import _runtime
-
-    runtime = _runtime(spec.name, spec)
+    runtime = service_runtime(spec.name, spec)
     prepare_database(runtime)
     return {spec.name: spec}, runtime
 
