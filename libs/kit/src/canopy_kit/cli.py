@@ -9,6 +9,7 @@
     canopy <service> api [--port N] [--config deploy/gunicorn.conf.py]   one service's API under gunicorn
     canopy <service> relay | consumer | worker
     canopy <service> migrate | demo | openapi
+    canopy <service> revision -m MESSAGE [--autogenerate] [--database-url URL]   its next migration
     canopy <service> dead-letters list | show EVENT_ID | redrive [EVENT_ID ...]
     canopy <service> <its own commands>        e.g. canopy identity create-trust
 """
@@ -18,11 +19,12 @@ import argparse
 import json
 import sys
 
-from canopy_kit.db.migrations import migrate
+from canopy_kit.db.migrations import make_revision, migrate
 from canopy_kit.embedded import run_embedded
 from canopy_kit.logs import configure_logging
 from canopy_kit.production.commands import add_commands as add_production_commands
 from canopy_kit.service import discover_services
+from canopy_kit.settings import normalise_database_url
 from canopy_kit.startup import service_runtime
 
 
@@ -61,6 +63,12 @@ def _service_parser(subparsers, name: str, spec) -> None:
     for kind in ("relay", "consumer", "worker"):
         commands.add_parser(kind, help=f"run the {kind}")
     commands.add_parser("migrate", help="apply database migrations")
+    revision = commands.add_parser("revision", help=f"write {name}'s next migration, after its head")
+    revision.add_argument("-m", "--message", required=True, help="what it changes (also its file name)")
+    revision.add_argument("--autogenerate", action="store_true",
+                          help="write the changes that turn a database at head into the tables in code")
+    revision.add_argument("--database-url", help="with --autogenerate: the database to compare, migrated to "
+                                                 "head first (default: a throwaway SQLite file)")
     commands.add_parser("demo", help="load demo data (idempotent)")
     commands.add_parser("openapi", help="print the OpenAPI document")
     letters = commands.add_parser("dead-letters", help="list, show and re-drive dead letters")
@@ -74,9 +82,22 @@ def _service_parser(subparsers, name: str, spec) -> None:
         spec.commands(commands)
 
 
+def _revision(args, spec) -> int:
+    """``canopy <service> revision``: needs no runtime, only the service's tables and migrations."""
+    if args.database_url and not args.autogenerate:
+        print("--database-url is for --autogenerate", file=sys.stderr)
+        return 2
+    path = make_revision(spec.migrations_dir, args.message, metadata=spec.metadata if args.autogenerate else None,
+                         database_url=normalise_database_url(args.database_url) if args.database_url else None)
+    print(f"{spec.name}: wrote {path}")
+    return 0
+
+
 def _run_service_command(args, name: str, spec) -> int:
-    runtime = service_runtime(name, spec)
     command = args.command
+    if command == "revision":
+        return _revision(args, spec)
+    runtime = service_runtime(name, spec)
     if command == "api":
         from canopy_kit.processes import serve_wsgi
         from canopy_kit.web.app import create_service_app

@@ -34,7 +34,7 @@ outbox = Table(
     Column("envelope", Text, nullable=False),  # exactly the JSON that is published
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("published_at", DateTime(timezone=True), nullable=True),
-    Column("attempts", Integer, nullable=False, default=0),
+    Column("attempts", Integer, nullable=False, default=0, server_default="0"),
     Column("last_error", Text, nullable=True),
 )
 Index(
@@ -54,7 +54,7 @@ inbox = Table(
     Column("event_id", String(36), primary_key=True),
     Column("event_type", String(128), nullable=False),
     Column("status", String(16), nullable=False),
-    Column("attempts", Integer, nullable=False, default=0),
+    Column("attempts", Integer, nullable=False, default=0, server_default="0"),
     Column("received_at", DateTime(timezone=True), nullable=False),
     Column("processed_at", DateTime(timezone=True), nullable=True),
     Column("next_attempt_at", DateTime(timezone=True), nullable=True),
