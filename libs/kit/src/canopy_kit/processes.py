@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from canopy_kit.bus.consumer import EventConsumer
-from canopy_kit.bus.doorbell import wake_this_process
+from canopy_kit.doorbell import wake_this_process
 from canopy_kit.bus.relay import OutboxRelay
 from canopy_kit.events.inbox import InboxProcessor
 from canopy_kit.metrics import serve_metrics

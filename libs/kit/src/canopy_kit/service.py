@@ -17,12 +17,14 @@ from sqlalchemy.orm import Session
 
 from canopy_contracts import ContractRegistry, default_registry
 from canopy_kit.auth.tokens import JwksKeySource, KeySource, TokenVerifier
+from canopy_kit.bus.reachability import BrokerProbe
 from canopy_kit.db.engine import create_engine_for
 from canopy_kit.db.uow import UnitOfWorkFactory
-from canopy_kit.events.outbox import OutboxWriter
+from canopy_kit.events.outbox import OutboxWriter, relay_doorbell
 from canopy_kit.events.subscriptions import Subscriptions
 from canopy_kit.projections.directory import ProjectedDirectory
 from canopy_kit.settings import Settings
+from canopy_kit.tenancy import directory_kinds
 
 ENTRY_POINT_GROUP = "canopy.services"
 
@@ -67,7 +69,8 @@ class Runtime:
         settings = spec.load_settings() if settings is None else spec.settings_class.adopt(settings)
         self.registry = registry or default_registry()
         self.engine = engine or create_engine_for(settings.database_url)
-        self.uow_factory = UnitOfWorkFactory(self.engine, OutboxWriter(spec.name, self.registry), settings)
+        outbox = OutboxWriter(spec.name, self.registry, doorbell=relay_doorbell(self.engine))
+        self.uow_factory = UnitOfWorkFactory(self.engine, outbox, settings)
         self.settings = settings
 
     @property
@@ -106,14 +109,10 @@ class Runtime:
     @cached_property
     def id_kinds(self) -> dict[str, Any]:
         """Where each kind of id a request may carry is looked up, inside the caller's trust."""
-        from canopy_kit.web.ids import directory_kinds
-
         return {**directory_kinds(), **(self.spec.id_kinds() if self.spec.id_kinds else {})}
 
     @cached_property
     def broker_probe(self):
-        from canopy_kit.web.health import BrokerProbe
-
         return BrokerProbe(self.settings.bus_url)
 
     def dispose(self) -> None:

@@ -6,7 +6,7 @@ import os
 import pytest
 
 from canopy_kit.bus.connection import open_connection
-from canopy_kit.bus.doorbell import Doorbell, ring, wait_any
+from canopy_kit.doorbell import Doorbell, ring, wait_any
 from canopy_kit.events.outbox import relay_doorbell
 from canopy_kit.service import Runtime
 from canopy_kit.testing import make_settings, prepare_database
@@ -90,7 +90,7 @@ def test_opening_the_filesystem_bus_warns_of_no_missing_host_name(tmp_path, capl
 
 
 def test_a_stopping_process_wakes_its_own_waiters(tmp_path):
-    from canopy_kit.bus.doorbell import wake_this_process
+    from canopy_kit.doorbell import wake_this_process
 
     bell = Doorbell(tmp_path, "topic")
     try:

@@ -12,7 +12,7 @@ again only when they run out. A message is claimed by renaming it to a hidden na
 folder (atomic, so two readers never get the same file), then read and removed.
 
 Waiting: kombu looks at the folder every ``polling_interval`` whether or not anything came. Here a
-writer rings the queue's doorbells (``canopy_kit.bus.doorbell``, in the control folder) after each
+writer rings the queue's doorbells (``canopy_kit.doorbell``, in the control folder) after each
 message, and a waiting reader blocks on its bells until rung or its timeout ends: an idle consumer
 costs nothing and a message is taken as soon as it is written.
 """
@@ -30,7 +30,7 @@ from kombu.transport import filesystem
 from kombu.utils.encoding import bytes_to_str, str_to_bytes
 from kombu.utils.json import dumps, loads
 
-from canopy_kit.bus.doorbell import Doorbell, ring, wait_any
+from canopy_kit.doorbell import Doorbell, ring, wait_any
 
 # How long a reader waits on its bells before looking at the folder unasked (a ring is never the
 # only way a message is found).

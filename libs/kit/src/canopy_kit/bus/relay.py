@@ -7,7 +7,7 @@ dedupe on the event id (the message id).
 
 On PostgreSQL the relay sleeps on LISTEN and the writer's NOTIFY (sent at commit) wakes it, with
 a slow safety poll because a notification sent while the relay was disconnected is lost. On
-SQLite a doorbell beside the database file (``canopy_kit.bus.doorbell``) does what NOTIFY does,
+SQLite a doorbell beside the database file (``canopy_kit.doorbell``) does what NOTIFY does,
 rung by the unit of work after a commit that wrote outbox rows; its safety look backs off to
 ``IDLE_LOOK_CEILING_SECONDS`` while nothing happens, so an idle relay costs nothing.
 """
@@ -24,7 +24,7 @@ from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.engine import make_url
 
 from canopy_kit.bus.connection import events_exchange, open_connection
-from canopy_kit.bus.doorbell import FALLBACK_POLL_SECONDS, Doorbell
+from canopy_kit.doorbell import FALLBACK_POLL_SECONDS, Doorbell
 from canopy_kit.bus.locks import FileLock, advisory_lock_key
 from canopy_kit.bus.publisher import BatchPublisher, OutgoingMessage
 from canopy_kit.clock import as_utc, now

@@ -1,14 +1,23 @@
 """The unit of work: one transaction holding the state change and the events it causes."""
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Protocol
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from canopy_kit.bus.doorbell import ring
-from canopy_kit.events.outbox import RING_RELAY_AFTER_COMMIT, OutboxWriter, relay_doorbell
+
+class Outbox(Protocol):
+    """What a unit of work needs of the outbox (``canopy_kit.events.outbox.OutboxWriter``): the
+    database layer knows nothing of events beyond this."""
+
+    def write(self, session: Session, event_type: str, payload: dict[str, Any], **envelope_fields: Any) -> str: ...
+
+    def write_many(self, session: Session, events: list) -> list[str]: ...
+
+    def committed(self, session: Session) -> None: ...
+
+    def rolled_back(self, session: Session) -> None: ...
 
 
 class UnitOfWork:
@@ -18,11 +27,9 @@ class UnitOfWork:
     exception never leaves half a change or an event without its change.
     """
 
-    def __init__(self, session: Session, outbox: OutboxWriter, relay_doorbell: tuple[Path, str] | None = None,
-                 settings: Any = None):
+    def __init__(self, session: Session, outbox: Outbox, settings: Any = None):
         self.session = session
         self.outbox = outbox
-        self.relay_doorbell = relay_doorbell
         # The service's settings (``canopy_kit.settings``), so that commands and event handlers
         # read the same values the API does.
         self.settings = settings
@@ -40,11 +47,10 @@ class UnitOfWork:
 
     def commit(self) -> None:
         self.session.commit()
-        if self.session.info.pop(RING_RELAY_AFTER_COMMIT, False) and self.relay_doorbell is not None:
-            ring(*self.relay_doorbell)
+        self.outbox.committed(self.session)
 
     def rollback(self) -> None:
-        self.session.info.pop(RING_RELAY_AFTER_COMMIT, None)
+        self.outbox.rolled_back(self.session)
         self.session.rollback()
 
     def close(self) -> None:
@@ -61,12 +67,11 @@ class UnitOfWork:
 
 
 class UnitOfWorkFactory:
-    def __init__(self, engine: Engine, outbox: OutboxWriter, settings: Any = None):
+    def __init__(self, engine: Engine, outbox: Outbox, settings: Any = None):
         self.engine = engine
         self.outbox = outbox
         self.settings = settings
         self._sessions: Callable[[], Session] = sessionmaker(bind=engine, expire_on_commit=False)
-        self._relay_doorbell = relay_doorbell(engine)
 
     def __call__(self) -> UnitOfWork:
-        return UnitOfWork(self._sessions(), self.outbox, self._relay_doorbell, self.settings)
+        return UnitOfWork(self._sessions(), self.outbox, self.settings)

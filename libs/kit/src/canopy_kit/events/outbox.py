@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from canopy_contracts import ContractRegistry, new_envelope
 from canopy_kit import context
 from canopy_kit.db.tables import outbox
+from canopy_kit.doorbell import ring
 
 
 _ROW_FIELDS = ("event_id", "event_type", "envelope", "created_at", "attempts")  # what ``_row`` gives
@@ -28,7 +29,7 @@ RING_RELAY_AFTER_COMMIT = "canopy_ring_relay"
 
 
 def relay_doorbell(engine: Engine) -> tuple[Path, str] | None:
-    """SQLite's stand-in for NOTIFY: the folder and topic of the doorbell (``canopy_kit.bus.doorbell``)
+    """SQLite's stand-in for NOTIFY: the folder and topic of the doorbell (``canopy_kit.doorbell``)
     a relay waits on and a commit that wrote outbox rows rings, beside the database file. None for
     PostgreSQL, which has NOTIFY, and for a database that is not a file."""
     database = engine.url.database
@@ -39,10 +40,22 @@ def relay_doorbell(engine: Engine) -> tuple[Path, str] | None:
 
 
 class OutboxWriter:
-    def __init__(self, service: str, registry: ContractRegistry):
+    """Writes a service's events into its outbox, in the caller's transaction, and wakes its relay
+    once that transaction commits (``committed``, called by the unit of work)."""
+
+    def __init__(self, service: str, registry: ContractRegistry, *, doorbell: tuple[Path, str] | None = None):
         self.service = service
         self.registry = registry
         self.channel = notify_channel(service)
+        self.doorbell = doorbell  # ``relay_doorbell(engine)``: SQLite's wake-up, None on PostgreSQL
+
+    def committed(self, session: Session) -> None:
+        """The transaction committed: ring the relay if it wrote to a SQLite outbox."""
+        if session.info.pop(RING_RELAY_AFTER_COMMIT, False) and self.doorbell is not None:
+            ring(*self.doorbell)
+
+    def rolled_back(self, session: Session) -> None:
+        session.info.pop(RING_RELAY_AFTER_COMMIT, None)
 
     def _row(self, event_type: str, payload: dict[str, Any], *, trust_id: Any, school_id: Any = None,
              actor_id: Any = None, version: int | None = None) -> dict[str, Any]:

@@ -12,42 +12,13 @@
 """
 from __future__ import annotations
 
-import time
-
 from flask import Blueprint, current_app, jsonify
 from sqlalchemy import text
 
-from canopy_kit.bus.connection import open_connection, transport_of
 from canopy_kit.bus.relay import outbox_backlog
 from canopy_kit.metrics import metrics
 
-BROKER_CHECK_CACHE_SECONDS = 5.0
-BROKER_TIMEOUT_SECONDS = 2
 UNAVAILABLE_RETRY_AFTER = "5"
-
-
-class BrokerProbe:
-    """Connecting to the broker costs a few ms; remember the answer for a few seconds."""
-
-    def __init__(self, bus_url: str):
-        self.bus_url = bus_url
-        self._checked_at = 0.0
-        self._result: tuple[bool, str] = (False, "not checked")
-
-    def check(self) -> tuple[bool, str]:
-        if time.monotonic() - self._checked_at < BROKER_CHECK_CACHE_SECONDS:
-            return self._result
-        try:
-            with open_connection(self.bus_url) as connection:
-                if transport_of(self.bus_url) == "amqp":
-                    connection.ensure_connection(max_retries=1, timeout=BROKER_TIMEOUT_SECONDS)
-                else:
-                    connection.default_channel  # creates the transport's folders if missing
-            self._result = (True, "ok")
-        except Exception as exc:
-            self._result = (False, f"unreachable: {type(exc).__name__}: {exc}"[:300])
-        self._checked_at = time.monotonic()
-        return self._result
 
 
 def observe_broker(kit) -> tuple[bool, str]:
