@@ -1,12 +1,14 @@
-"""docker-compose, Kubernetes and the Dockerfiles describe the same topology as ``canopy up-prod``:
-every installed service's migration and its api, relay and consumer. No Docker engine or cluster
+"""docker-compose, Kubernetes and the Dockerfile describe the same topology as ``canopy up-prod``:
+every installed service's migration and its api, relay and consumer, each service's image built
+from the one Dockerfile with its name as the ``SERVICE`` build argument. No Docker engine or cluster
 runs here, so the files are validated instead: compose against the Compose specification's
 schema, every Kubernetes manifest (as written and as kustomize builds it) against the Kubernetes
-schemas, the Dockerfiles with hadolint. A service missing from any of them fails here."""
+schemas, the Dockerfile with hadolint. A service missing from any of them fails here."""
 from __future__ import annotations
 
 import copy
 import json
+import os
 import subprocess
 import sys
 from importlib.resources import files
@@ -51,17 +53,25 @@ def test_compose_file_follows_the_compose_specification(compose):
 def test_compose_runs_every_process_of_every_service(compose, service):
     services = compose["services"]
     migrate = services[f"{service}-migrate"]
-    assert migrate["build"]["dockerfile"] == f"services/{service}/Dockerfile"
+    assert_built_as_the_service(migrate, service)
     assert migrate["depends_on"]["postgres"]["condition"] == "service_healthy"
     for kind in PROCESS_KINDS:
         process = services[f"{service}-{kind}"]
-        assert process["build"]["dockerfile"] == f"services/{service}/Dockerfile"
+        assert_built_as_the_service(process, service)
         assert process["command"][0] == kind
         assert process["restart"] == "unless-stopped" and "healthcheck" in process
         assert process["depends_on"][f"{service}-migrate"]["condition"] == "service_completed_successfully"
     assert services["gateway"]["depends_on"][f"{service}-api"]["condition"] == "service_healthy"
     init = (REPOSITORY / "deploy/postgres/init/01-databases.sql").read_text()
     assert f"CREATE DATABASE canopy_{service.replace('-', '_')};" in init
+
+
+def assert_built_as_the_service(process: dict, service: str) -> None:
+    """The process runs ``canopy/<service>``, the image Kubernetes runs too, built from the one
+    Dockerfile for that service."""
+    assert process["build"]["context"] == "." and process["build"]["dockerfile"] == "Dockerfile"
+    assert process["build"]["args"] == {"SERVICE": service}
+    assert process["image"].split(":")[0] == f"canopy/{service}"
 
 
 def test_compose_dependencies_and_mounted_files_exist(compose):
@@ -179,11 +189,30 @@ def hadolint() -> str:
     return found
 
 
-@pytest.mark.parametrize("service", SERVICES)
-def test_every_service_has_a_dockerfile_that_lints_clean(service):
-    dockerfile = REPOSITORY / "services" / service / "Dockerfile"
-    text = dockerfile.read_text()
-    assert f'ENTRYPOINT ["canopy", "{service}"]' in text
-    assert "COPY deploy/gunicorn.conf.py" in text and "USER 10001" in text
+def test_one_dockerfile_builds_every_service_and_lints_clean():
+    dockerfile = REPOSITORY / "Dockerfile"
+    lines = dockerfile.read_text().splitlines()
+    # The service is the build argument, and the image runs `canopy <that service> <command>`.
+    assert "ARG SERVICE" in lines and "ENV CANOPY_SERVICE=${SERVICE}" in lines
+    assert "COPY services/${SERVICE}/ services/${SERVICE}/" in lines
+    assert "COPY deploy/gunicorn.conf.py deploy/gunicorn.conf.py" in lines and "USER 10001" in lines
+    # Every layer before the argument is shared by all services' images.
+    assert lines.index("ARG SERVICE") > max(i for i, line in enumerate(lines) if line.startswith("COPY libs/"))
+    # No service keeps a copy of its own that could drift from it.
+    assert sorted(REPOSITORY.glob("services/*/Dockerfile")) == []
+    for service in SERVICES:
+        assert (REPOSITORY / "services" / service / "pyproject.toml").exists()
     result = subprocess.run([hadolint(), "--no-color", str(dockerfile)], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_the_images_entrypoint_runs_canopy_for_its_service(service):
+    """The ENTRYPOINT, run as the image would with the environment its build gives it, is
+    ``canopy <service>`` followed by the command (here --help, which lists the service's commands)."""
+    line = next(line for line in (REPOSITORY / "Dockerfile").read_text().splitlines() if line.startswith("ENTRYPOINT "))
+    entrypoint = json.loads(line.removeprefix("ENTRYPOINT "))
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}", "CANOPY_SERVICE": service}
+    result = subprocess.run([*entrypoint, "--help"], capture_output=True, text=True, timeout=60, env=env)
+    assert result.returncode == 0, result.stderr
+    assert f"usage: canopy {service} " in result.stdout and "revision" in result.stdout

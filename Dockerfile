@@ -1,6 +1,7 @@
-# One image for observation; the command picks the process: api | relay | consumer | migrate.
-# Build from the repository root:  docker build -f services/observation/Dockerfile -t canopy/observation .
-# Every service's Dockerfile is this one with its name in three places.
+# One image per service, all from this file: the build argument SERVICE names the service, and the
+# command picks the process: api | relay | consumer | migrate. Build from the repository root:
+#   docker build --build-arg SERVICE=identity -t canopy/identity .
+# docker-compose.yml builds every service's image this way; Kubernetes runs the same images.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -26,11 +27,19 @@ RUN pip install --require-hashes --no-deps -r requirements-runtime.lock
 COPY libs/ libs/
 RUN pip install --no-deps --no-build-isolation -e libs/contracts -e libs/kit
 COPY deploy/gunicorn.conf.py deploy/gunicorn.conf.py
-COPY services/observation/ services/observation/
-RUN pip install --no-deps --no-build-isolation -e services/observation && pip check
+
+# Declared only here, so every layer above is the same for every service and built once.
+ARG SERVICE
+ENV CANOPY_SERVICE=${SERVICE}
+COPY services/${SERVICE}/ services/${SERVICE}/
+RUN { test -n "${SERVICE}" && test -f "services/${SERVICE}/pyproject.toml"; } \
+        || { echo "build with --build-arg SERVICE=<a folder of services/>" >&2; exit 1; } \
+    && pip install --no-deps --no-build-isolation -e "services/${SERVICE}" && pip check
 
 USER 10001
 # 8000: the API (and its /metrics); 9100: /metrics of the relay and the consumer.
 EXPOSE 8000 9100
-ENTRYPOINT ["canopy", "observation"]
+# `canopy <service> <command>`: the shell only puts the image's service in, then gives way to
+# canopy (exec), so signals reach canopy itself.
+ENTRYPOINT ["/bin/sh", "-c", "exec canopy \"$CANOPY_SERVICE\" \"$@\"", "canopy"]
 CMD ["api", "--config", "deploy/gunicorn.conf.py"]
