@@ -154,10 +154,6 @@ class Settings:
         return self.extra.get(name, default)
 
     @property
-    def is_sqlite(self) -> bool:
-        return self.database_url.startswith("sqlite")
-
-    @property
     def bus_transport(self) -> str:
         return self.bus_url.split("://", 1)[0]
 

@@ -178,10 +178,3 @@ class ProjectedDirectory:
     def works_at(self, person_id: str, on: date) -> set[str]:
         """Schools where the person has an employment on that day."""
         return {p.school_id for p in self.employment_periods(person_id) if p.contains(on)}
-
-    def roles_of(self, person_id: str, on: date) -> set[tuple[str, str, str]]:
-        rows = self.session.execute(
-            select(dir_role_grants.c.role, dir_role_grants.c.scope_type, dir_role_grants.c.scope_id)
-            .where(dir_role_grants.c.person_id == person_id,
-                   _current(dir_role_grants.c.valid_from, dir_role_grants.c.valid_to, on))).all()
-        return {(r.role, r.scope_type, r.scope_id) for r in rows}
