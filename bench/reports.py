@@ -152,7 +152,7 @@ def generate(reporting: ReportingOnPostgres, sizes: dict, year: int) -> dict[str
     """Write the trust's facts and rebuild the rollups; returns the seconds each step took."""
     from datetime import date
 
-    from reporting.replay import rebuild_rollups
+    from reporting.commands.replay import rebuild_rollups
 
     params = {"trust": reporting.trust_id, "principles": PRINCIPLES, "types": list(TYPES),
               "first_day": date(year - 1, 9, 1), **sizes}

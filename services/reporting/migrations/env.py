@@ -1,4 +1,4 @@
 from canopy_kit.db.migrations import run_env
-from reporting.db import metadata
+from reporting.tables import metadata
 
 run_env(metadata)

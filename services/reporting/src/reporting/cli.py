@@ -1,7 +1,7 @@
 """Reporting's own commands: ``canopy reporting replay`` and ``canopy reporting rebuild``."""
 from __future__ import annotations
 
-from reporting.replay import rebuild_rollups, replay
+from reporting.commands.replay import rebuild_rollups, replay
 
 
 def _replay(runtime, args) -> int:

@@ -17,7 +17,7 @@ from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from canopy_kit.privacy.suppression import TOTAL, hidden_cells, table
-from reporting.db import cpd_school_cells, cpd_type_cells, impact_cells, obs_principle_cells, obs_school_cells
+from reporting.tables import cpd_school_cells, cpd_type_cells, impact_cells, obs_principle_cells, obs_school_cells
 from reporting.rollups import ALL_SCHOOLS
 
 Hidden = set[tuple[str, str, str]]  # (rollup, school, dimension value; "" for none)

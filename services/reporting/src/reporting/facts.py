@@ -6,22 +6,19 @@ late or re-driven delivery) changes nothing.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, Iterable
 
 from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.orm import Session
 
+from canopy_kit.clock import as_utc
 from canopy_kit.events.subscriptions import ReceivedEvent
 from reporting.rollups import BY_FACTS, Changes
 
 
 def occurred(event: ReceivedEvent) -> datetime:
     return datetime.fromisoformat(event.envelope.occurred_at)
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)  # SQLite gives naive UTC
 
 
 def _locked(session: Session, table: Table, column: str, ids: list[str]) -> list:
@@ -41,7 +38,7 @@ def newest_events(session: Session, table: Table, key: str,
         return [], {}
     stored = {row[key]: row for row in _locked(session, table, key, list(newest))}
     fresh = [event for item, event in newest.items()
-             if item not in stored or _aware(stored[item]["occurred_at"]) <= occurred(event)]
+             if item not in stored or as_utc(stored[item]["occurred_at"]) <= occurred(event)]
     return fresh, stored
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from canopy_kit.projections.directory_tables import dir_employments
 from reporting.access import Scope
-from reporting.db import (
+from reporting.tables import (
     cpd_school_cells, cpd_type_cells, impact_cells, obs_principle_cells, obs_school_cells, principles,
 )
 from reporting.domain.years import academic_year, bounds

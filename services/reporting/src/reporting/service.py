@@ -5,8 +5,8 @@ from pathlib import Path
 
 from canopy_kit.service import ServiceSpec
 from reporting.api import blueprints
-from reporting.db import metadata
-from reporting.events import subscriptions
+from reporting.tables import metadata
+from reporting.subscriptions import subscriptions
 
 
 def _commands(subparsers) -> None:

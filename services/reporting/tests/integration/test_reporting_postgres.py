@@ -4,7 +4,7 @@ import threading
 
 import pytest
 
-from reporting.replay import rebuild_rollups, replay
+from reporting.commands.replay import rebuild_rollups, replay
 
 pytestmark = pytest.mark.integration
 

@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from reporting.replay import rebuild_rollups, replay
+from reporting.commands.replay import rebuild_rollups, replay
 
 PRINCIPLES = ("P1", "P2", "P3")
 STATUS_EVENTS = {"draft": "observation.record.recorded", "shared": "observation.record.shared",

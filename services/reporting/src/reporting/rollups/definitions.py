@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from sqlalchemy import and_, case, func, literal
 
-from reporting.db import (
+from reporting.tables import (
     cpd_activities, cpd_evaluations, cpd_school_cells, cpd_type_cells, impact_cells, obs_principle_cells,
     obs_ratings, obs_records, obs_school_cells,
 )

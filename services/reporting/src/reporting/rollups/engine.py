@@ -25,6 +25,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from reporting.tables import cell_people
+
 ALL_SCHOOLS = "all"  # the trust-wide cell's school
 NO_SCHOOL = "none"  # facts recorded while the person worked at no school (e.g. trust central staff)
 
@@ -92,8 +94,6 @@ def apply(session: Session, rollups: Iterable[Rollup], changes: Changes) -> None
 
 def _apply_people(session: Session, rollup: Rollup, deltas: dict[tuple[str, CellKey, str], int]) -> dict[CellKey, int]:
     """Update each (cell, person) fact count; returns how many people each cell gained (or lost)."""
-    from reporting.db import cell_people
-
     if not deltas:
         return {}
     texts = {key: cell_key_text(key) for _, key, _ in deltas}
@@ -170,8 +170,6 @@ def _write(session: Session, table: Table, keys: list[str], inserts: list[dict],
 
 def rebuild(session: Session, rollup: Rollup, trust_id: str | None = None) -> None:
     """Recompute a rollup's cells and people from its facts, in a few set-based statements."""
-    from reporting.db import cell_people
-
     facts, names = rollup.facts, rollup.key_columns()
     cells_where = [rollup.cells.c.trust_id == trust_id] if trust_id else []
     people_where = [cell_people.c.rollup == rollup.name]

@@ -16,8 +16,8 @@ from canopy_kit.events.subscriptions import ReceivedEvent
 from canopy_kit.projections.directory_tables import (
     dir_employments, dir_group_schools, dir_line_managers, dir_people, dir_role_grants, dir_schools,
 )
-from reporting.db import event_log, metadata
-from reporting.events import read_models
+from reporting.tables import event_log, metadata
+from reporting.subscriptions import read_models
 from reporting.rollups import ALL, rebuild
 
 CHUNK = 2000

@@ -7,7 +7,7 @@ from sqlalchemy import Table
 
 from canopy_kit.events.subscriptions import ReceivedEvent
 from reporting import facts
-from reporting.db import cpd_activities, cpd_evaluations
+from reporting.tables import cpd_activities, cpd_evaluations
 from reporting.domain.years import academic_year
 from reporting.rollups import ALL, NO_SCHOOL, Changes, apply
 

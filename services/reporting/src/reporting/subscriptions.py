@@ -4,12 +4,10 @@ evaluations. Every event it receives is also appended to ``event_log`` first, so
 models can be rebuilt from it (``canopy reporting replay``)."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
-from canopy_kit.events.subscriptions import ReceivedEvent, Subscriptions
+from canopy_kit.events.subscriptions import Subscriptions
 from canopy_kit.projections.directory import subscribe_directory
-from reporting.db import event_log
-from reporting.handlers import cpd, observations
+from reporting.event_handlers import cpd, observations
+from reporting.event_handlers.event_log import log_events
 
 RECORD_EVENTS = ("observation.record.recorded", "observation.record.shared", "observation.record.acknowledged")
 
@@ -24,14 +22,6 @@ def read_models() -> Subscriptions:
     subs.on_many("portfolio.cpd.updated")(cpd.activities_changed)
     subs.on_many("portfolio.evaluation.submitted")(cpd.evaluations_submitted)
     return subs
-
-
-def log_events(uow, events: list[ReceivedEvent]) -> None:
-    now = datetime.now(timezone.utc)
-    uow.session.execute(event_log.insert(), [
-        {"event_id": e.event_id, "event_type": e.event_type, "version": e.envelope.version, "trust_id": e.trust_id,
-         "occurred_at": datetime.fromisoformat(e.envelope.occurred_at), "received_at": now,
-         "envelope": e.envelope.to_json()} for e in events])
 
 
 def subscriptions() -> Subscriptions:

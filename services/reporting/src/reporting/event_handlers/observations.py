@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 from canopy_kit.events.subscriptions import ReceivedEvent
 from canopy_kit.projections.directory import upsert_if_newer
 from reporting import facts
-from reporting.db import obs_ratings, obs_records, principles
+from reporting.tables import obs_ratings, obs_records, principles
 from reporting.domain.years import academic_year
 from reporting.rollups import ALL, Changes, apply
 
