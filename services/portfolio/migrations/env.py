@@ -1,4 +1,4 @@
 from canopy_kit.db.migrations import run_env
-from portfolio.db import metadata
+from portfolio.tables import metadata
 
 run_env(metadata)

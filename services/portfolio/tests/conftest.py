@@ -7,7 +7,7 @@ from canopy_kit.service import Runtime
 from canopy_kit.testing import make_settings, prepare_database
 from canopy_kit.testing.directory import DirectoryBuilder, TokenMinter
 from canopy_kit.web.app import create_service_app
-from portfolio.db import evaluations
+from portfolio.tables import evaluations
 from portfolio.service import SERVICE
 
 

@@ -17,11 +17,11 @@ from sqlalchemy import func, insert, select
 from canopy_contracts.events.portfolio import ACTIVITY_TYPES
 from canopy_kit.projections.directory_tables import dir_employments, dir_people, dir_role_grants
 from canopy_kit.service import Runtime
-from portfolio.db import activities, cpd_requests, evaluations
-from portfolio.handlers.activities import activity_payload, activity_rows
-from portfolio.handlers.common import new_id, now
-from portfolio.handlers.programme import publish_course
-from portfolio.handlers.requests import approved_activity_fields
+from portfolio.tables import activities, cpd_requests, evaluations
+from portfolio.commands.activities import activity_payload, activity_rows
+from portfolio.commands.common import new_id, now
+from portfolio.commands.programme import publish_course
+from portfolio.commands.requests import approved_activity_fields
 
 YEAR_START, YEAR_END = date(2024, 9, 2), date(2025, 7, 18)
 TITLES = {

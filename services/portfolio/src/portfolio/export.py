@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from canopy_kit.clock import as_utc
-from portfolio.db import activities, bookings, cpd_requests, evaluations, evidence
+from portfolio.tables import activities, bookings, cpd_requests, evaluations, evidence
 
 PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Professional learning portfolio</title>

@@ -7,7 +7,7 @@ from canopy_kit.events.subscriptions import Subscriptions
 from canopy_kit.projections.directory import subscribe_directory
 from canopy_kit.service import Runtime, ServiceSpec
 from canopy_kit.web.ids import IdKind
-from portfolio.db import activities, cpd_requests, metadata
+from portfolio.tables import activities, cpd_requests, metadata
 from portfolio.storage import DEFAULT_MAX_BYTES, FORM_ALLOWANCE
 
 

@@ -9,8 +9,8 @@ from sqlalchemy import update
 from canopy_kit.service import Runtime
 from canopy_kit.testing.visibility import assert_agree, check_service, projected
 from portfolio.access import LISTS
-from portfolio.db import activities, courses, cpd_requests, evaluations, evidence
-from portfolio.handlers import activities as recorded, programme, requests
+from portfolio.tables import activities, courses, cpd_requests, evaluations, evidence
+from portfolio.commands import activities as recorded, programme, requests
 from portfolio.service import SERVICE
 
 DOCS = Path(__file__).resolve().parents[4] / "docs" / "permissions.md"

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from canopy_kit.testing import outbox_events
-from portfolio.db import activities, cpd_requests, evidence
+from portfolio.tables import activities, cpd_requests, evidence
 
 
 def _count(service, table):

@@ -18,9 +18,9 @@ from portfolio import access
 from portfolio.api.schemas import (
     ActivityInSchema, ActivitySchema, ActivityUpdateSchema, CreatedManySchema, CreatedSchema, ListArgs,
 )
-from portfolio.db import activities
-from portfolio.handlers import activities as handlers
-from portfolio.handlers.common import get_row
+from portfolio.tables import activities
+from portfolio.commands import activities as handlers
+from portfolio.commands.common import get_row
 
 
 class AssignmentSchema(ActivityInSchema):

@@ -11,8 +11,8 @@ from canopy_kit.auth.flask import authenticated, current_principal
 from canopy_kit.web.docs import error_responses
 from canopy_kit.web.pagination import PageArgs, page_schema, paginate
 from canopy_kit.web.request_uow import current_uow
-from portfolio.db import activities, evaluations
-from portfolio.handlers import evaluations as handlers
+from portfolio.tables import activities, evaluations
+from portfolio.commands import evaluations as handlers
 
 Rating = lambda: fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=5))  # noqa
 

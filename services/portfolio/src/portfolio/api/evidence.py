@@ -18,9 +18,9 @@ from canopy_kit.web.access_log import record_read
 from canopy_kit.web.request_uow import current_uow
 from portfolio import access, storage
 from portfolio.api.schemas import Codes, CreatedSchema, JsonList
-from portfolio.db import evidence
-from portfolio.handlers.activities import add_evidence
-from portfolio.handlers.common import get_row
+from portfolio.tables import evidence
+from portfolio.commands.activities import add_evidence
+from portfolio.commands.common import get_row
 
 
 class LinkEvidenceSchema(Schema):

@@ -13,9 +13,9 @@ from canopy_kit.web.pagination import PageArgs, page_schema, paginate
 from canopy_kit.web.request_uow import current_uow
 from portfolio import access
 from portfolio.api.schemas import Codes, CreatedManySchema, CreatedSchema, Hours
-from portfolio.db import bookings, course_sessions, courses
-from portfolio.handlers.common import get_row
-from portfolio.handlers import programme as handlers
+from portfolio.tables import bookings, course_sessions, courses
+from portfolio.commands.common import get_row
+from portfolio.commands import programme as handlers
 
 
 class SessionInSchema(Schema):

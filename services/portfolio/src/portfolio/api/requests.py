@@ -14,9 +14,9 @@ from canopy_kit.web.pagination import page_schema, paginate
 from canopy_kit.web.request_uow import current_uow
 from portfolio import access
 from portfolio.api.schemas import CreatedSchema, Hours, Money
-from portfolio.db import cpd_requests
-from portfolio.handlers.common import get_row
-from portfolio.handlers import requests as handlers
+from portfolio.tables import cpd_requests
+from portfolio.commands.common import get_row
+from portfolio.commands import requests as handlers
 
 
 class RequestInSchema(Schema):

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from canopy_kit.db.uow import UnitOfWork
 from canopy_kit.web.errors import field_error
-from portfolio.db import activities, evaluations, evidence
-from portfolio.handlers.common import check_dates, get_row, new_id, now, school_on, standards_json
+from portfolio.tables import activities, evaluations, evidence
+from portfolio.commands.common import check_dates, get_row, new_id, now, school_on, standards_json
 
 DEFAULT_FOLLOW_UP_WEEKS = 6
 ACTIVITY_FIELDS = ("title", "activity_type", "delivery", "provider", "starts_on", "ends_on", "hours", "cost",

@@ -10,9 +10,9 @@ from sqlalchemy import update
 
 from canopy_kit.db.uow import UnitOfWork
 from canopy_kit.web.errors import ApiError, field_error
-from portfolio.db import cpd_requests
-from portfolio.handlers.activities import record_activities
-from portfolio.handlers.common import check_dates, get_row, new_id, now, school_on
+from portfolio.tables import cpd_requests
+from portfolio.commands.activities import record_activities
+from portfolio.commands.common import check_dates, get_row, new_id, now, school_on
 
 REQUEST_FIELDS = ("title", "activity_type", "provider", "starts_on", "ends_on", "hours", "cost", "cover_needed")
 

@@ -9,9 +9,9 @@ from sqlalchemy import func, select, update
 
 from canopy_kit.db.uow import UnitOfWork
 from canopy_kit.web.errors import ApiError, field_error
-from portfolio.db import bookings, course_sessions, courses
-from portfolio.handlers.activities import record_activities
-from portfolio.handlers.common import get_row, new_id, now, standards_json
+from portfolio.tables import bookings, course_sessions, courses
+from portfolio.commands.activities import record_activities
+from portfolio.commands.common import get_row, new_id, now, standards_json
 
 
 def _booking_payload(row, course_id: str) -> dict:

@@ -8,8 +8,8 @@ from sqlalchemy import select, update
 
 from canopy_kit.db.uow import UnitOfWork
 from canopy_kit.web.errors import ApiError, field_error
-from portfolio.db import activities, evaluations
-from portfolio.handlers.common import get_row, now
+from portfolio.tables import activities, evaluations
+from portfolio.commands.common import get_row, now
 
 REQUIRED = {"immediate": ("reaction", "learning"), "follow_up": ("use_in_practice",)}
 RATINGS = ("reaction", "learning", "use_in_practice", "pupil_outcomes")
