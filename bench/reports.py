@@ -242,7 +242,7 @@ def _id(seed: str) -> str:
 
 
 def measure(sizes: dict) -> dict:
-    from reporting.queries import current_year
+    from reporting.domain.years import current as current_year
 
     year = current_year()
     results: dict = {"sizes": sizes, "year": year, "reports": {}}

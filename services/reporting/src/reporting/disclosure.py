@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from canopy_kit.privacy.suppression import TOTAL, hidden_cells, table
 from reporting.tables import cpd_school_cells, cpd_type_cells, impact_cells, obs_principle_cells, obs_school_cells
-from reporting.rollups import ALL_SCHOOLS
+from reporting.domain.scope import ALL_SCHOOLS
 
 Hidden = set[tuple[str, str, str]]  # (rollup, school, dimension value; "" for none)
 

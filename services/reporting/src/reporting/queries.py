@@ -1,23 +1,23 @@
 """The standard dashboards: each reads a few hundred rollup cells (one per school and dimension
 value) instead of aggregating the raw facts, and returns flat rows (one per school, or per school
 and principle / activity type / stage) ready for a chart or a CSV file. Small groups are blanked
-by the caller (``reporting.api``), after the shares and means are worked out."""
+as they leave (``report_rows``), after the shares and means are worked out."""
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
+from typing import Any, Callable, Collection, Mapping
 
 from sqlalchemy import Table, and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from canopy_kit.projections.directory_tables import dir_employments
-from reporting.access import Scope
+from canopy_kit.projections.directory_tables import dir_employments, dir_schools
+from reporting import disclosure
+from reporting.domain.scope import ALL_SCHOOLS, School, Scope
+from reporting.domain.suppression import suppress
+from reporting.domain.years import bounds
+from reporting.rollups.definitions import IMPACT_DIMENSIONS
 from reporting.tables import (
     cpd_school_cells, cpd_type_cells, impact_cells, obs_principle_cells, obs_school_cells, principles,
 )
-from reporting.domain.years import academic_year, bounds
-from reporting.rollups import ALL_SCHOOLS
-from reporting.rollups.definitions import IMPACT_DIMENSIONS
 
 Row = dict[str, Any]
 
@@ -119,5 +119,20 @@ def participation(session: Session, scope: Scope, year: int) -> list[Row]:
     return _order(rows)
 
 
-def current_year(today: date | None = None) -> int:
-    return academic_year(today or date.today())
+def trust_schools(session: Session, trust_id: str) -> dict[str, School]:
+    """Every school of the trust, as the directory knows it."""
+    query = select(dir_schools.c.school_id, dir_schools.c.name, dir_schools.c.phase).where(
+        dir_schools.c.trust_id == trust_id)
+    return {row.school_id: School(*row) for row in session.execute(query)}
+
+
+def report_rows(session: Session, scope: Scope, year: int, threshold: int, *,
+                read: Callable[[Session, Scope, int], list[Row]], sources: Mapping[str, Collection[str]],
+                dimension: str | None) -> list[Row]:
+    """A report's rows for this scope (``read`` is one of the reports above, ``sources`` the
+    rollups its figures come from): worked out and blanked for the whole trust, whoever asks, then
+    narrowed to the scope, so that every filter only selects rows of one suppressed table."""
+    rows = read(session, scope.population(), year)
+    hidden = disclosure.hidden(session, scope.trust_id, year, threshold, sources)
+    shown = set(scope.cell_schools())
+    return [row for row in suppress(rows, hidden, sources, dimension) if row["school_id"] in shown]

@@ -5,8 +5,9 @@ from pathlib import Path
 
 from canopy_kit.service import ServiceSpec
 from reporting.api import blueprints
-from reporting.tables import metadata
+from reporting.settings import ReportingSettings
 from reporting.subscriptions import subscriptions
+from reporting.tables import metadata
 
 
 def _commands(subparsers) -> None:
@@ -21,6 +22,7 @@ SERVICE = ServiceSpec(
     metadata=metadata,
     migrations_dir=Path(__file__).resolve().parents[2] / "migrations",
     blueprints=blueprints,
+    settings_class=ReportingSettings,
     subscriptions=subscriptions,
     commands=_commands,
     api_description="Trust-wide and per-school dashboards (observation profiles per principle, CPD hours, spend "

@@ -8,17 +8,16 @@ import io
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from flask import Response, current_app
+from flask import Response
 from flask_smorest import Blueprint
 
-from canopy_kit.auth.flask import authenticated
+from canopy_kit.auth.flask import authenticated, request_permissions
 from canopy_kit.web.docs import error_responses, other_content
-from canopy_kit.web.request_uow import current_uow
-from reporting import disclosure, queries
+from canopy_kit.web.request_uow import current_settings, current_uow
+from reporting import queries
 from reporting.access import report_scope
 from reporting.api import schemas
-from reporting.domain.suppression import suppress
-from reporting.domain.years import label
+from reporting.domain import years
 
 
 @dataclass(frozen=True)
@@ -85,22 +84,15 @@ def as_csv(report: Report, body: dict[str, Any]) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-def answer(report: Report, session, scope, year: int, threshold: int) -> list[dict[str, Any]]:
-    """The report's rows for this scope: worked out and blanked for the whole trust, whoever asks,
-    then narrowed to the scope, so that every filter only selects rows of one suppressed table."""
-    rows = report.query(session, scope.population(), year)
-    hidden = disclosure.hidden(session, scope.trust_id, year, threshold, report.sources)
-    shown = set(scope.cell_schools())
-    return [row for row in suppress(rows, hidden, report.sources, report.dimension) if row["school_id"] in shown]
-
-
 def _view(report: Report):
     def view(args):
-        scope = report_scope(args["school_id"], args["phase"])
-        year = args["year"] or queries.current_year()
-        threshold = current_app.extensions["canopy"].settings.min_group_size
-        rows = answer(report, current_uow().session, scope, year, threshold)
-        body = {"report": report.name, "year": year, "year_label": label(year), "min_group_size": threshold,
+        session = current_uow().session
+        scope = report_scope(request_permissions(), session, args["school_id"], args["phase"])
+        year = args["year"] or years.current()
+        threshold = current_settings().min_group_size
+        rows = queries.report_rows(session, scope, year, threshold, read=report.query, sources=report.sources,
+                                   dimension=report.dimension)
+        body = {"report": report.name, "year": year, "year_label": years.label(year), "min_group_size": threshold,
                 "rows": rows}
         return as_csv(report, body) if args["format"] == "csv" else body
 

@@ -11,6 +11,11 @@ def academic_year(day: date) -> int:
     return day.year if day.month >= FIRST_MONTH else day.year - 1
 
 
+def current(today: date | None = None) -> int:
+    """The academic year ``today`` (by default the real today) falls in."""
+    return academic_year(today or date.today())
+
+
 def label(year: int) -> str:
     return f"{year}-{(year + 1) % 100:02d}"
 

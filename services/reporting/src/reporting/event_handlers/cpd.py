@@ -7,13 +7,10 @@ from sqlalchemy import Table
 
 from canopy_kit.events.subscriptions import ReceivedEvent
 from reporting import facts
-from reporting.tables import cpd_activities, cpd_evaluations
+from reporting.domain.scope import cell_school
 from reporting.domain.years import academic_year
-from reporting.rollups import ALL, NO_SCHOOL, Changes, apply
-
-
-def _school(data) -> str:
-    return str(data["school_id"]) if data["school_id"] is not None else NO_SCHOOL
+from reporting.rollups import ALL, Changes, apply
+from reporting.tables import cpd_activities, cpd_evaluations
 
 
 def _keep_newest(uow, table: Table, key: str, events: list[ReceivedEvent],
@@ -28,15 +25,17 @@ def _keep_newest(uow, table: Table, key: str, events: list[ReceivedEvent],
 def _activity(event: ReceivedEvent) -> dict[str, Any]:
     data = event.data
     return {"activity_id": str(data["activity_id"]), "trust_id": event.trust_id, "person_id": str(data["person_id"]),
-            "school_id": _school(data), "activity_type": data["activity_type"], "delivery": data["delivery"],
-            "starts_on": data["starts_on"], "academic_year": academic_year(data["starts_on"]), "hours": data["hours"],
-            "cost": data["cost"], "cover_needed": data["cover_needed"], "occurred_at": facts.occurred(event)}
+            "school_id": cell_school(data["school_id"]), "activity_type": data["activity_type"],
+            "delivery": data["delivery"], "starts_on": data["starts_on"],
+            "academic_year": academic_year(data["starts_on"]), "hours": data["hours"], "cost": data["cost"],
+            "cover_needed": data["cover_needed"], "occurred_at": facts.occurred(event)}
 
 
 def _evaluation(event: ReceivedEvent) -> dict[str, Any]:
     data = event.data
     return {"evaluation_id": str(data["evaluation_id"]), "trust_id": event.trust_id,
-            "activity_id": str(data["activity_id"]), "person_id": str(data["person_id"]), "school_id": _school(data),
+            "activity_id": str(data["activity_id"]), "person_id": str(data["person_id"]),
+            "school_id": cell_school(data["school_id"]),
             "stage": data["stage"], "reaction": data["reaction"], "learning": data["learning"],
             "use_in_practice": data["use_in_practice"], "pupil_outcomes": data["pupil_outcomes"],
             "submitted_on": data["submitted_on"], "academic_year": academic_year(data["submitted_on"]),

@@ -25,10 +25,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from reporting.domain.scope import ALL_SCHOOLS
 from reporting.tables import cell_people
-
-ALL_SCHOOLS = "all"  # the trust-wide cell's school
-NO_SCHOOL = "none"  # facts recorded while the person worked at no school (e.g. trust central staff)
 
 CellKey = tuple[str, int, str, str]  # trust, academic year, school, dimension value ("" if none)
 
