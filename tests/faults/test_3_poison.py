@@ -12,6 +12,7 @@ from contextlib import ExitStack
 import pytest
 from sqlalchemy import text
 
+from canopy_kit.production.rabbitmq import AT_LEAST_ONCE
 from canopy_kit.settings import Settings
 from canopy_kit.testing.faults.consistency import consumed_types
 from canopy_kit.testing.faults.injections import paused, poison_kinds, publish_poison
@@ -43,7 +44,7 @@ def test_poison_of_every_kind_dies_alone(tier):
     platform, rabbitmq = tier.platform, tier.rabbitmq
     prefix = Settings.from_env("reporting", platform.env).queue_name("")
     rabbitmq.set_policy("faults-low-delivery-limit", f"^{prefix}[a-z0-9_-]+\\.events$",
-                        {"delivery-limit": LOW_DELIVERY_LIMIT}, priority=10)
+                        {"delivery-limit": LOW_DELIVERY_LIMIT, **AT_LEAST_ONCE}, priority=10)
     kinds = poison_kinds(_a_published_event(tier))
     try:
         with tier.load.running():

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from canopy_kit.logs import configure_logging
 from canopy_kit.service import Runtime, ServiceSpec
-from canopy_kit.settings import Settings
 
 
 def service_runtime(name: str, spec: ServiceSpec) -> Runtime:
     """The runtime of service ``name`` in this process, with its logging configured."""
-    settings = Settings.from_env(name)
+    settings = spec.settings_class.from_env(name)  # the service's own class: its settings typed too
     configure_logging(name, level=settings.log_level, as_json=settings.log_json)
     return Runtime(spec, settings)

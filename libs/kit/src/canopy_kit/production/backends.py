@@ -71,6 +71,21 @@ def declare_consumer_queues(services: Mapping, env: Mapping[str, str]) -> None:
                                           queue_name=settings.queue_name(name), routing_keys=keys)
 
 
+def apply_broker_policies(services: Mapping, env: Mapping[str, str]) -> list[str]:
+    """The platform's policies on every broker the services use; a line for the operator each."""
+    from canopy_kit.production.broker_policies import apply_policies
+
+    brokers = {}
+    for name in services:
+        settings = Settings.from_env(name, env)
+        brokers.setdefault((settings.bus_url, settings.queue_prefix), name)
+    lines = []
+    for (bus_url, prefix), name in sorted(brokers.items(), key=lambda item: item[1]):
+        how, detail = apply_policies(bus_url, prefix, env)
+        lines.append(("warning: " if how == "missing" else "") + f"RabbitMQ policies for {name}'s broker: {detail}")
+    return lines
+
+
 def migrate_databases(services: Mapping, env: Mapping[str, str]) -> None:
     """Create and migrate every service's database (kit tables, then the service's own)."""
     from canopy_kit.db.migrations import migrate

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from canopy_kit.production.backends import (
-    backend_problems, declare_consumer_queues, migrate_databases, production_environment,
+    apply_broker_policies, backend_problems, declare_consumer_queues, migrate_databases, production_environment,
 )
 from canopy_kit.production.demo import DemoLoader
 from canopy_kit.production.gateway import body_limits, local_config, write_local_gateway
@@ -231,6 +231,8 @@ def run_local_production(services: dict, options: LocalRunOptions) -> int:
         print("up-prod cannot start:\n  " + "\n  ".join(problems), file=sys.stderr)
         return 2
     declare_consumer_queues(services, env)
+    for line in apply_broker_policies(services, env):
+        print(line, file=sys.stderr if line.startswith("warning") else sys.stdout)
     migrate_databases(services, env)
     demo = DemoLoader(services if options.demo else {}, env)
 

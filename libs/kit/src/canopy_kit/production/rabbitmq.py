@@ -38,15 +38,27 @@ def _binding(source: str, queue: str, routing_key: str, vhost: str) -> dict:
             "routing_key": routing_key, "arguments": {}}
 
 
+# Dead-lettering by the broker (a retry's delay over, back to its queue; the delivery limit reached,
+# to the dead letters) is at most once by default: a message in flight is lost if the node fails.
+# Quorum queues keep it until the target queue has confirmed it (RabbitMQ 3.10+); that needs the
+# source to refuse publishes when full rather than drop its head, which is what we want anyway.
+AT_LEAST_ONCE = {"dead-letter-strategy": "at-least-once", "overflow": "reject-publish"}
+
+
 def policies(queue_prefix: str, vhost: str) -> list[dict]:
+    """The policies for the queues of ``queue_prefix``; named after it too, since a policy's name is
+    the vhost's: platforms with different prefixes on one broker keep their own."""
     prefix = queue_prefix.replace(".", "\\.")
-    return [
+    own = [
         {"vhost": vhost, "name": "canopy-events-delivery-limit", "pattern": f"^{prefix}[a-z0-9_-]+\\.events$",
-         "apply-to": "queues", "priority": 1, "definition": {"delivery-limit": DELIVERY_LIMIT}},
+         "apply-to": "queues", "priority": 1, "definition": {"delivery-limit": DELIVERY_LIMIT, **AT_LEAST_ONCE}},
+        {"vhost": vhost, "name": "canopy-retries-at-least-once", "pattern": f"^{prefix}[a-z0-9_-]+\\.events\\.retry$",
+         "apply-to": "queues", "priority": 1, "definition": dict(AT_LEAST_ONCE)},
         {"vhost": vhost, "name": "canopy-dead-letters-bounded", "pattern": f"^{prefix}[a-z0-9_-]+\\.events\\.dead$",
          "apply-to": "queues", "priority": 1,
          "definition": {"max-length-bytes": DEAD_LETTER_MAX_BYTES, "overflow": "reject-publish"}},
     ]
+    return [{**policy, "name": queue_prefix + policy["name"]} for policy in own]
 
 
 def render_definitions(routing_keys: Mapping[str, tuple[str, ...]], *, exchange_name: str = "canopy.events",
