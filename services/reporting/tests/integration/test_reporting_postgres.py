@@ -24,15 +24,15 @@ def test_reports_rebuild_and_replay_on_postgres(pg_trust):
     cpd = next(r for r in trust.report("cpd").json["rows"] if r["school_id"] == trust.schools["Ash"])
     assert (cpd["people"], cpd["cost"], cpd["hours_per_person"]) == (6, 720.0, 6.0)
 
-    cells = service.cells(trust.trust_id)
+    cells = trust.cells()
     with service.runtime.uow_factory() as uow:
         rebuild_rollups(uow, trust.trust_id)
         uow.commit()
-    assert service.cells(trust.trust_id) == cells
+    assert trust.cells() == cells
     with service.runtime.uow_factory() as uow:
         assert replay(uow, service.registry) >= len(events)
         uow.commit()
-    assert service.cells(trust.trust_id) == cells
+    assert trust.cells() == cells
 
 
 def test_consumers_racing_on_the_same_cells_lose_nothing(pg_trust):

@@ -55,9 +55,9 @@ def from_scratch(trust, envelopes):
     return {key: (len(c["people"]), c["ratings"], round(c["total"], 6)) for key, c in cells.items()}
 
 
-def principle_cells(service, trust_id):
+def principle_cells(trust):
     return {(year, school, principle): (people, ratings, total)
-            for _trust, year, school, principle, people, ratings, total, *_ in service.cells(trust_id)["obs_principle"]
+            for _trust, year, school, principle, people, ratings, total, *_ in trust.cells()["obs_principle"]
             if people}
 
 
@@ -72,16 +72,16 @@ def test_incremental_rebuilt_replayed_and_from_scratch_agree(reporting, make_tru
     for start in range(0, len(shuffled), batch):
         trust.service.deliver(shuffled[start:start + batch])
 
-    assert principle_cells(reporting, trust.trust_id) == from_scratch(trust, envelopes), "kept event by event"
-    cells = reporting.cells(trust.trust_id)
+    assert principle_cells(trust) == from_scratch(trust, envelopes), "kept event by event"
+    cells = trust.cells()
     with reporting.runtime.uow_factory() as uow:
         rebuild_rollups(uow, trust.trust_id)
         uow.commit()
-    assert reporting.cells(trust.trust_id) == cells, "rebuilt from the facts"
+    assert trust.cells() == cells, "rebuilt from the facts"
     with reporting.runtime.uow_factory() as uow:
         replay(uow, reporting.registry)
         uow.commit()
-    assert reporting.cells(trust.trust_id) == cells, "replayed from the event log"
+    assert trust.cells() == cells, "replayed from the event log"
 
 
 activity_versions = st.lists(st.tuples(
@@ -127,13 +127,13 @@ def test_cpd_rollups_agree_with_a_count_from_scratch_and_a_rebuild(reporting, ma
             cell[1] += 1
             cell[2] += float(p["hours"])
     kept = {(year, school): (people, activities, hours)
-            for _t, year, school, people, activities, hours, *_ in reporting.cells(trust.trust_id)["cpd_school"]}
+            for _t, year, school, people, activities, hours, *_ in trust.cells()["cpd_school"]}
     assert kept == {key: (len(c[0]), c[1], round(c[2], 6)) for key, c in expected.items()}
-    cells = reporting.cells(trust.trust_id)
+    cells = trust.cells()
     with reporting.runtime.uow_factory() as uow:
         rebuild_rollups(uow, trust.trust_id)
         uow.commit()
-    assert reporting.cells(trust.trust_id) == cells
+    assert trust.cells() == cells
 
 
 def test_a_late_event_changes_nothing_and_a_duplicate_counts_once(trust):
@@ -145,5 +145,5 @@ def test_a_late_event_changes_nothing_and_a_duplicate_counts_once(trust):
                                                             event="observation.record.acknowledged"))
     assert service.deliver([second]) == ["handled"]
     assert service.deliver([first, second]) == ["handled", "duplicate"]  # first is late: handled, no effect
-    cells = principle_cells(service, trust.trust_id)
+    cells = principle_cells(trust)
     assert cells[(2025, trust.schools["Ash"], trust.principles["P1"])] == (1, 1, 1.0)

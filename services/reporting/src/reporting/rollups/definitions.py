@@ -1,7 +1,8 @@
 """The five rollups behind the standard dashboards, each defined once in Python and in SQL.
 
-Observation rollups count reportable records that have left draft only: developmental records
-never reach a report (the observation contract does not even carry their ratings).
+Observation rollups count what ``reporting.domain.observations`` says reports count: reportable
+records that have left draft, and their ratings as strengths and things to develop. The SQL says
+the same as the rule (a test keeps the two in agreement).
 """
 from __future__ import annotations
 
@@ -9,19 +10,20 @@ from decimal import Decimal
 
 from sqlalchemy import and_, case, func, literal
 
+from reporting.domain.observations import (
+    DEVELOPING_BELOW, DRAFT, REPORTABLE, STRONG_FROM, counts_in_reports, is_strength, needs_development,
+)
+from reporting.rollups.engine import Rollup
 from reporting.tables import (
     cpd_activities, cpd_evaluations, cpd_school_cells, cpd_type_cells, impact_cells, obs_principle_cells,
     obs_ratings, obs_records, obs_school_cells,
 )
-from reporting.rollups.engine import Rollup
 
-STRONG_FROM = 0.75  # a normalised rating at or above this is a strength
-DEVELOPING_BELOW = 0.5  # and below this, something to develop
 IMPACT_DIMENSIONS = ("reaction", "learning", "use_in_practice", "pupil_outcomes")
 
 
 def counted_record(fact) -> bool:
-    return fact["privacy"] == "reportable" and fact["status"] != "draft"
+    return counts_in_reports(fact["privacy"], fact["status"])
 
 
 def _flag(condition):
@@ -31,15 +33,15 @@ def _flag(condition):
 OBS_SCHOOL = Rollup(
     name="obs_school", cells=obs_school_cells, facts=obs_records, dimension=None, person="observee_id",
     counts=counted_record,
-    counts_sql=lambda t: and_(t.c.privacy == "reportable", t.c.status != "draft"),
+    counts_sql=lambda t: and_(t.c.privacy == REPORTABLE, t.c.status != DRAFT),
     measure=lambda f: {"records": 1, "open_action_steps": f["open_action_steps"]},
     measure_sql=lambda t: {"records": literal(1), "open_action_steps": t.c.open_action_steps},
 )
 
 OBS_PRINCIPLE = Rollup(
     name="obs_principle", cells=obs_principle_cells, facts=obs_ratings, dimension="principle_id",
-    measure=lambda f: {"ratings": 1, "score_total": f["normalised"], "strong": int(f["normalised"] >= STRONG_FROM),
-                       "developing": int(f["normalised"] < DEVELOPING_BELOW)},
+    measure=lambda f: {"ratings": 1, "score_total": f["normalised"], "strong": int(is_strength(f["normalised"])),
+                       "developing": int(needs_development(f["normalised"]))},
     measure_sql=lambda t: {"ratings": literal(1), "score_total": t.c.normalised,
                            "strong": _flag(t.c.normalised >= STRONG_FROM),
                            "developing": _flag(t.c.normalised < DEVELOPING_BELOW)},
