@@ -18,6 +18,7 @@ from canopy_kit.testing.faults.consistency import Expected, check
 from canopy_kit.testing.faults.ledger import FaultResult, Ledger
 from canopy_kit.testing.faults.load import WriteLoad
 from canopy_kit.testing.faults.platform import Platform
+from canopy_kit.testing.faults.proxy import FreezableProxy
 from canopy_kit.testing.faults.servers import PrivatePostgres, PrivateRabbitMQ, ServerError
 from canopy_kit.testing.plugin import unavailable
 
@@ -35,6 +36,7 @@ class Tier:
     load: WriteLoad
     expected: Expected
     ledger: Ledger
+    reporting_broker: FreezableProxy  # between reporting's processes and the broker
 
     def settle(self, name: str, how: str, since: float, *, record: bool = True) -> float:
         """Wait until everything is consistent; the seconds it took since ``since``. Fails with the
@@ -68,7 +70,7 @@ def _production_policies(rabbitmq: PrivateRabbitMQ) -> None:
 
 @pytest.fixture(scope="session")
 def tier(tmp_path_factory, request):
-    postgres = rabbitmq = platform = None
+    postgres = rabbitmq = platform = reporting_broker = None
     ledger = Ledger()
     try:
         try:
@@ -79,10 +81,12 @@ def tier(tmp_path_factory, request):
             _production_policies(rabbitmq)
         except (ServerError, OSError, KeyError) as exc:
             unavailable("the fault tier's own PostgreSQL and RabbitMQ", exc)
-        platform = Platform(tmp_path_factory.mktemp("faults"), REPOSITORY, postgres, rabbitmq)
+        reporting_broker = FreezableProxy("127.0.0.1", rabbitmq.port)
+        platform = Platform(tmp_path_factory.mktemp("faults"), REPOSITORY, postgres, rabbitmq,
+                            env={"REPORTING_BUS_URL": reporting_broker.url(rabbitmq.url)})
         platform.start()
         load = WriteLoad(platform.gateway, platform.auth, platform.admin_id, platform.unique)
-        tier = Tier(postgres, rabbitmq, platform, load, Expected(), ledger)
+        tier = Tier(postgres, rabbitmq, platform, load, Expected(), ledger, reporting_broker)
         tier.settle("start-up", "", time.monotonic(), record=False)  # every consumer knows the trust
         yield tier
         if ledger.faults:
@@ -91,7 +95,8 @@ def tier(tmp_path_factory, request):
             ledger.tests_failed = request.session.testsfailed
             REPORT.write_text(ledger.markdown(load.record, REPOSITORY))
     finally:
-        for stop in (platform and platform.stop, rabbitmq and rabbitmq.remove, postgres and postgres.remove):
+        for stop in (platform and platform.stop, reporting_broker and reporting_broker.close,
+                     rabbitmq and rabbitmq.remove, postgres and postgres.remove):
             if stop:
                 try:
                     stop()

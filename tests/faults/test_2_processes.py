@@ -1,7 +1,8 @@
 """Processes die under the load: every relay and consumer SIGKILLed, one of each deliberately
 inside its transaction (caught on a lock the tier holds: the relay after the broker confirmed its
 batch and before it marked it published, the consumer after its handlers wrote and before its
-inbox record), and an API's gunicorn workers SIGKILLed with requests in hand."""
+inbox record, and the consumer after its commit and before its acks reached the broker), and an
+API's gunicorn workers SIGKILLed with requests in hand."""
 from __future__ import annotations
 
 import os
@@ -11,7 +12,10 @@ from contextlib import ExitStack
 
 import pytest
 
+from sqlalchemy import text
+
 from canopy_kit.testing.faults.injections import children_of, kill_all, lock_held, paused, wait_until_blocked
+from canopy_kit.testing.http import wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -59,6 +63,34 @@ def test_consumer_killed_before_its_inbox_record(tier):
     platform.wait_restarted("reporting-consumer", pid)
     tier.settle("reporting's consumer killed inside its transaction",
                 "SIGKILL after its handlers wrote, before the inbox record and the commit", ended)
+
+
+def _inbox_rows(engine) -> int:
+    with engine.connect() as conn:
+        return conn.execute(text("SELECT count(*) FROM inbox WHERE status = 'done'")).scalar()
+
+
+def test_consumer_killed_between_its_commit_and_its_ack(tier):
+    platform, engine, broker = tier.platform, tier.platform.engine("reporting"), tier.reporting_broker
+    with tier.load.running():
+        time.sleep(1)
+        pid, before = platform.pid("reporting-consumer"), _inbox_rows(engine)
+        broker.freeze()  # reporting's acks are held on this machine; deliveries still arrive
+        try:
+            wait_for(lambda: _inbox_rows(engine) >= before + 10, timeout=60,
+                     what="reporting's consumer to commit events whose acks the broker has not had", interval=0.1)
+            os.kill(pid, signal.SIGKILL)
+            severed = broker.sever()  # the broker now holds them unacknowledged: it delivers them again
+        finally:
+            broker.thaw()
+        ended = tier.after_fault()
+    assert severed >= 1
+    platform.wait_restarted("reporting-consumer", pid)
+    tier.settle("reporting's consumer killed between its commit and its ack",
+                "acks held by a proxy while it handled and committed, then SIGKILL and the connections cut: "
+                "the broker delivers the committed events again", ended)
+    # They were delivered again, and the inbox made each a duplicate: no second effect (settle).
+    assert platform.metric("reporting-consumer", "canopy_events_consumed_total", outcome="duplicate") >= 1
 
 
 def test_api_workers_killed_mid_request(tier):

@@ -12,6 +12,7 @@ import time
 import uuid
 from pathlib import Path
 
+from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
 
@@ -30,7 +31,7 @@ MAX_REQUESTS_PER_WORKER = 40
 
 class Platform:
     def __init__(self, folder: Path, repository: Path, postgres: PrivatePostgres, rabbitmq: PrivateRabbitMQ,
-                 *, max_attempts: int = 3, retry_delay_ms: int = 500):
+                 *, max_attempts: int = 3, retry_delay_ms: int = 500, env: dict[str, str] | None = None):
         self.folder = folder
         self.repository = repository
         self.postgres = postgres
@@ -43,6 +44,7 @@ class Platform:
             "CANOPY_DATA_DIR": str(folder / "data"), "CANOPY_ADMIN_PASSWORD": ADMIN_PASSWORD, "LOG_JSON": "1",
             "GUNICORN_MAX_REQUESTS": str(MAX_REQUESTS_PER_WORKER), "RELAY_POLL_SECONDS": "0.5",
             "CONSUMER_MAX_ATTEMPTS": str(max_attempts), "CONSUMER_RETRY_DELAY_MS": str(retry_delay_ms),
+            **(env or {}),  # e.g. one service's processes reaching the broker through the tier's proxy
         }
         self.run: Child | None = None
         self.gateway = ""
@@ -93,6 +95,16 @@ class Platform:
         pid = self.pid(name)
         os.kill(pid, signal.SIGKILL)
         return pid
+
+    def metric(self, name: str, sample: str, **labels: str) -> float:
+        """The sum of one metric's samples on a process's ``/metrics`` that carry ``labels``."""
+        metrics = next(p["metrics"] for p in self.state()["processes"] if p["name"] == name)
+        total = 0.0
+        for family in text_string_to_metric_families(http("GET", metrics, timeout=5).body.decode()):
+            for found in family.samples:
+                if found.name == sample and all(found.labels.get(k) == v for k, v in labels.items()):
+                    total += found.value
+        return total
 
     def wait_restarted(self, name: str, old_pid: int, timeout: float = 60) -> None:
         def replaced():
