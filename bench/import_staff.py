@@ -21,8 +21,8 @@ from sqlalchemy import insert
 from bench.common import benchmark_arguments, median_seconds, postgres_database, publish
 from canopy_kit.service import Runtime
 from canopy_kit.testing import make_settings, prepare_database
-from identity import handlers
-from identity.db import employments, people
+from identity import commands
+from identity.tables import employments, people
 from identity.importer import COLUMNS, run_import
 from identity.service import SERVICE
 
@@ -50,9 +50,9 @@ def fresh_identity(database_url: str) -> tuple[Runtime, str]:
     runtime = Runtime(SERVICE, make_settings("identity", database_url=database_url))
     prepare_database(runtime)
     with runtime.uow_factory() as uow:
-        trust_id = handlers.create_trust(uow, name="Bench Trust", slug=f"bench-{uuid.uuid4().hex[:6]}")
+        trust_id = commands.create_trust(uow, name="Bench Trust", slug=f"bench-{uuid.uuid4().hex[:6]}")
         for n in range(10):
-            handlers.add_school(uow, trust_id=trust_id, name=f"School {n}", phase="primary", urn=f"u{n}")
+            commands.add_school(uow, trust_id=trust_id, name=f"School {n}", phase="primary", urn=f"u{n}")
         uow.commit()
     return runtime, trust_id
 
@@ -83,7 +83,7 @@ def measure(database_urls, rows: int, repeats: int) -> dict[str, dict[str, float
 def baseline(runtime: Runtime, trust_id: str, rows: int) -> None:
     """The same number of people and employments written with no checks and no events."""
     school_id = str(uuid.uuid4())
-    from identity.db import schools
+    from identity.tables import schools
 
     with runtime.engine.begin() as conn:
         conn.execute(insert(schools).values(id=school_id, trust_id=trust_id, name=f"Baseline {school_id}",

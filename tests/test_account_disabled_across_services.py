@@ -7,7 +7,7 @@ import pytest
 
 from canopy_kit.testing import consume_until_idle, relay_all
 from canopy_kit.web.app import create_service_app
-from identity import handlers, tokens
+from identity import commands, tokens
 from identity.service import SERVICE as IDENTITY
 from portfolio.service import SERVICE as PORTFOLIO
 
@@ -17,10 +17,10 @@ pytestmark = pytest.mark.integration
 def test_a_disabled_account_is_refused_by_other_services_through_the_event(services_on_the_bus):
     identity, portfolio = services_on_the_bus(IDENTITY, PORTFOLIO)
     with identity.uow_factory() as uow:
-        trust_id = handlers.create_trust(uow, name="Oak", slug="oak")
-        ash = handlers.add_school(uow, trust_id=trust_id, name="Ash", phase="primary")
-        pia = handlers.register_person(uow, trust_id=trust_id, given_name="Pia", family_name="P", email="pia@oak.org")
-        handlers.start_employment(uow, trust_id=trust_id, person_id=pia, school_id=ash, job_title="Teacher",
+        trust_id = commands.create_trust(uow, name="Oak", slug="oak")
+        ash = commands.add_school(uow, trust_id=trust_id, name="Ash", phase="primary")
+        pia = commands.register_person(uow, trust_id=trust_id, given_name="Pia", family_name="P", email="pia@oak.org")
+        commands.start_employment(uow, trust_id=trust_id, person_id=pia, school_id=ash, job_title="Teacher",
                                   staff_category="teaching", starts_on=date(2024, 9, 1))
         uow.commit()
 
@@ -41,9 +41,9 @@ def test_a_disabled_account_is_refused_by_other_services_through_the_event(servi
     client = create_service_app(portfolio, testing=True).test_client()
     assert client.get(f"/v1/people/{pia}/activities", headers=headers).status_code == 200
 
-    set_account(handlers.disable_account, reason="left the trust")
+    set_account(commands.disable_account, reason="left the trust")
     refused = client.get(f"/v1/people/{pia}/activities", headers=headers)
     assert refused.status_code == 401 and refused.json["code"] == "account_disabled"
 
-    set_account(handlers.enable_account)
+    set_account(commands.enable_account)
     assert client.get(f"/v1/people/{pia}/activities", headers=headers).status_code == 200

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from canopy_kit.db.tables import dir_employments, inbox
 from canopy_kit.testing import consume_until_idle, relay_all
 from canopy_kit.web.app import create_service_app
-from identity import handlers, tokens
+from identity import commands, tokens
 from identity.service import SERVICE as IDENTITY
 from portfolio.service import SERVICE as PORTFOLIO
 
@@ -30,18 +30,18 @@ def _propagate(identity, portfolio):
 def test_transfer_in_identity_moves_portfolio_visibility(platform):
     identity, portfolio, minter = platform
     with identity.uow_factory() as uow:
-        trust_id = handlers.create_trust(uow, name="Oak", slug="oak")
-        ash = handlers.add_school(uow, trust_id=trust_id, name="Ash", phase="primary")
-        birch = handlers.add_school(uow, trust_id=trust_id, name="Birch", phase="secondary")
-        pia = handlers.register_person(uow, trust_id=trust_id, given_name="Pia", family_name="P", email="pia@oak.org")
-        cleo = handlers.register_person(uow, trust_id=trust_id, given_name="Cleo", family_name="C", email="c@oak.org")
-        hal = handlers.register_person(uow, trust_id=trust_id, given_name="Hal", family_name="H", email="h@oak.org")
-        job = handlers.start_employment(uow, trust_id=trust_id, person_id=pia, school_id=ash, job_title="Teacher",
+        trust_id = commands.create_trust(uow, name="Oak", slug="oak")
+        ash = commands.add_school(uow, trust_id=trust_id, name="Ash", phase="primary")
+        birch = commands.add_school(uow, trust_id=trust_id, name="Birch", phase="secondary")
+        pia = commands.register_person(uow, trust_id=trust_id, given_name="Pia", family_name="P", email="pia@oak.org")
+        cleo = commands.register_person(uow, trust_id=trust_id, given_name="Cleo", family_name="C", email="c@oak.org")
+        hal = commands.register_person(uow, trust_id=trust_id, given_name="Hal", family_name="H", email="h@oak.org")
+        job = commands.start_employment(uow, trust_id=trust_id, person_id=pia, school_id=ash, job_title="Teacher",
                                         staff_category="teaching", starts_on=date(2024, 9, 1))
         for person, school, role in ((cleo, ash, "cpd_lead"), (hal, birch, "headteacher")):
-            handlers.start_employment(uow, trust_id=trust_id, person_id=person, school_id=school,
+            commands.start_employment(uow, trust_id=trust_id, person_id=person, school_id=school,
                                       job_title="Leader", staff_category="leadership", starts_on=date(2020, 9, 1))
-            handlers.grant_role(uow, trust_id=trust_id, person_id=person, role=role, scope_type="school",
+            commands.grant_role(uow, trust_id=trust_id, person_id=person, role=role, scope_type="school",
                                 scope_id=school, valid_from=date(2020, 9, 1))
         uow.commit()
     _propagate(identity, portfolio)
@@ -63,7 +63,7 @@ def test_transfer_in_identity_moves_portfolio_visibility(platform):
     assert visible(cleo) == (200, {spring}) and visible(hal)[0] == 403
 
     with identity.uow_factory() as uow:
-        handlers.transfer(uow, trust_id=trust_id, person_id=pia, from_employment_id=job, to_school_id=birch,
+        commands.transfer(uow, trust_id=trust_id, person_id=pia, from_employment_id=job, to_school_id=birch,
                           effective_on=date(2025, 9, 1))
         uow.commit()
     _propagate(identity, portfolio)

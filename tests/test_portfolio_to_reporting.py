@@ -8,7 +8,7 @@ import pytest
 from canopy_kit.db.tables import outbox
 from canopy_kit.testing import consume_until_idle, relay_all
 from canopy_kit.web.app import create_service_app
-from identity import handlers
+from identity import commands
 from identity.service import SERVICE as IDENTITY
 from portfolio.service import SERVICE as PORTFOLIO
 from reporting.service import SERVICE as REPORTING
@@ -22,17 +22,17 @@ def test_cpd_recorded_in_portfolio_reaches_the_trust_dashboard_once(services_on_
     identity, portfolio, reporting = services_on_the_bus(IDENTITY, PORTFOLIO, REPORTING)
     minter = services_on_the_bus.minter
     with identity.uow_factory() as uow:
-        trust_id = handlers.create_trust(uow, name="Oak", slug="oak")
-        ash = handlers.add_school(uow, trust_id=trust_id, name="Ash", phase="primary")
+        trust_id = commands.create_trust(uow, name="Oak", slug="oak")
+        ash = commands.add_school(uow, trust_id=trust_id, name="Ash", phase="primary")
         staff = []
         for n in range(STAFF):
-            person = handlers.register_person(uow, trust_id=trust_id, given_name=f"T{n}", family_name="Teacher",
+            person = commands.register_person(uow, trust_id=trust_id, given_name=f"T{n}", family_name="Teacher",
                                               email=f"t{n}@oak.org")
-            handlers.start_employment(uow, trust_id=trust_id, person_id=person, school_id=ash, job_title="Teacher",
+            commands.start_employment(uow, trust_id=trust_id, person_id=person, school_id=ash, job_title="Teacher",
                                       staff_category="teaching", starts_on=date(2024, 9, 1))
             staff.append(person)
-        leader = handlers.register_person(uow, trust_id=trust_id, given_name="Lena", family_name="L", email="l@oak.org")
-        handlers.grant_role(uow, trust_id=trust_id, person_id=leader, role="trust_leader", scope_type="trust",
+        leader = commands.register_person(uow, trust_id=trust_id, given_name="Lena", family_name="L", email="l@oak.org")
+        commands.grant_role(uow, trust_id=trust_id, person_id=leader, role="trust_leader", scope_type="trust",
                             scope_id=trust_id, valid_from=date(2020, 9, 1))
         uow.commit()
 

@@ -27,7 +27,7 @@ ADMIN = "admin@oak.example.org"
 
 @pytest.fixture(scope="module")
 def gateway(tmp_path_factory, nginx_binary, wait):
-    from identity import handlers
+    from identity import commands
     from identity.service import SERVICE
 
     folder = tmp_path_factory.mktemp("client-address")
@@ -35,7 +35,7 @@ def gateway(tmp_path_factory, nginx_binary, wait):
                                              trusted_proxy_hops=GATEWAY_HOPS))
     prepare_database(runtime)
     with runtime.uow_factory() as uow:
-        handlers.create_trust_with_admin(uow, name="Oak Trust", slug="oak", admin_given_name="Ada",
+        commands.create_trust_with_admin(uow, name="Oak Trust", slug="oak", admin_given_name="Ada",
                                          admin_family_name="Admin", admin_email=ADMIN, admin_password=PASSWORD)
         uow.commit()
     server = make_server("127.0.0.1", 0, create_service_app(runtime), threaded=True)
@@ -70,9 +70,9 @@ def _login(source: str, port: int, password: str, *, email: str = ADMIN, headers
 
 
 def test_one_clients_failed_sign_ins_do_not_lock_out_another(gateway, monkeypatch):
-    from identity.handlers import sessions
+    from identity.domain import sign_in
 
-    monkeypatch.setattr(sessions, "CLIENT_LIMIT", 3)
+    monkeypatch.setattr(sign_in, "CLIENT_LIMIT", 3)
     codes = [_login("127.0.0.2", gateway, "wrong", email=f"guess{i}@oak.example.org")[0] for i in range(4)]
     assert codes == [401, 401, 401, 429]
     assert _login("127.0.0.2", gateway, PASSWORD)[0] == 429  # that client waits out the window
@@ -80,9 +80,9 @@ def test_one_clients_failed_sign_ins_do_not_lock_out_another(gateway, monkeypatc
 
 
 def test_a_client_cannot_claim_another_clients_address(gateway, monkeypatch):
-    from identity.handlers import sessions
+    from identity.domain import sign_in
 
-    monkeypatch.setattr(sessions, "ACCOUNT_PER_CLIENT_LIMIT", 2)
+    monkeypatch.setattr(sign_in, "ACCOUNT_PER_CLIENT_LIMIT", 2)
     spoof = {"X-Forwarded-For": "198.51.100.1", "X-Real-IP": "198.51.100.1"}
     email = "someone@oak.example.org"
     codes = [_login("127.0.0.3", gateway, "wrong", email=email, headers=spoof)[0] for _ in range(3)]

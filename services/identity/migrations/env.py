@@ -1,4 +1,4 @@
 from canopy_kit.db.migrations import run_env
-from identity.db import metadata
+from identity.tables import metadata
 
 run_env(metadata)

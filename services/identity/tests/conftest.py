@@ -3,7 +3,7 @@ import pytest
 from canopy_kit.service import Runtime
 from canopy_kit.testing import handle_own_events, make_settings, prepare_database
 from canopy_kit.web.app import create_service_app
-from identity import handlers
+from identity import commands
 from identity.service import SERVICE
 
 PASSWORD = "correct horse battery"
@@ -21,7 +21,7 @@ class Identity:
 
     def create_trust(self, slug="oak", email="admin@oak.example.org"):
         with self.runtime.uow_factory() as uow:
-            ids = handlers.create_trust_with_admin(
+            ids = commands.create_trust_with_admin(
                 uow, name=f"{slug.title()} Trust", slug=slug, admin_given_name="Ada", admin_family_name="Admin",
                 admin_email=email, admin_password=PASSWORD)
             uow.commit()
@@ -63,25 +63,25 @@ class SmallTrust:
         self.service = service
         uow_factory = service.runtime.uow_factory
         with uow_factory() as uow:
-            self.trust_id, self.admin = handlers.create_trust_with_admin(
+            self.trust_id, self.admin = commands.create_trust_with_admin(
                 uow, name=f"{slug} trust", slug=slug, admin_given_name="Ada", admin_family_name="Admin",
                 admin_email=f"admin@{slug}.example.org", admin_password=PASSWORD)
-            self.school_a = handlers.add_school(uow, trust_id=self.trust_id, name="Ash Primary", phase="primary",
+            self.school_a = commands.add_school(uow, trust_id=self.trust_id, name="Ash Primary", phase="primary",
                                                 urn=f"{slug}-a")
-            self.school_b = handlers.add_school(uow, trust_id=self.trust_id, name="Birch Academy",
+            self.school_b = commands.add_school(uow, trust_id=self.trust_id, name="Birch Academy",
                                                 phase="secondary", urn=f"{slug}-b")
             start = date(2024, 9, 1)
 
             def person(name, school, title="Teacher", category="teaching"):
-                person_id = handlers.register_person(uow, trust_id=self.trust_id, given_name=name,
+                person_id = commands.register_person(uow, trust_id=self.trust_id, given_name=name,
                                                      family_name="Test", email=f"{name.lower()}@{slug}.example.org")
                 if school:
-                    handlers.start_employment(uow, trust_id=self.trust_id, person_id=person_id, school_id=school,
+                    commands.start_employment(uow, trust_id=self.trust_id, person_id=person_id, school_id=school,
                                               job_title=title, staff_category=category, starts_on=start)
                 return person_id
 
             def grant(person_id, role, scope_type, scope_id):
-                handlers.grant_role(uow, trust_id=self.trust_id, person_id=person_id, role=role,
+                commands.grant_role(uow, trust_id=self.trust_id, person_id=person_id, role=role,
                                     scope_type=scope_type, scope_id=scope_id, valid_from=start)
 
             self.head_a = person("Hana", self.school_a, "Headteacher", "leadership")
@@ -95,9 +95,9 @@ class SmallTrust:
             self.teacher_b = person("Bea", self.school_b)
             self.leader = person("Lena", None)
             grant(self.leader, "trust_leader", "trust", self.trust_id)
-            handlers.assign_line_manager(uow, trust_id=self.trust_id, person_id=self.teacher,
+            commands.assign_line_manager(uow, trust_id=self.trust_id, person_id=self.teacher,
                                          manager_id=self.manager, school_id=self.school_a, starts_on=start)
-            handlers.assign_line_manager(uow, trust_id=self.trust_id, person_id=self.colleague,
+            commands.assign_line_manager(uow, trust_id=self.trust_id, person_id=self.colleague,
                                          manager_id=self.other_manager, school_id=self.school_a, starts_on=start)
             uow.commit()
 

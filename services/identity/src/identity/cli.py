@@ -6,14 +6,14 @@ import os
 import sys
 
 from canopy_kit.errors import Refusal
-from identity import handlers, keys
+from identity import commands, keys, queries
 
 
 def _create_trust(runtime, args) -> int:
     password = os.environ.get("CANOPY_ADMIN_PASSWORD") or getpass.getpass("Password for the first admin: ")
     with runtime.uow_factory() as uow:
         try:
-            trust_id, admin_id = handlers.create_trust_with_admin(
+            trust_id, admin_id = commands.create_trust_with_admin(
                 uow, name=args.name, slug=args.slug, admin_given_name=args.admin_given_name,
                 admin_family_name=args.admin_family_name, admin_email=args.admin_email, admin_password=password)
         except Refusal as exc:
@@ -26,7 +26,7 @@ def _create_trust(runtime, args) -> int:
 
 def _rotate_keys(runtime, _args) -> int:
     with runtime.uow_factory() as uow:
-        kid = keys.rotate(uow.session, handlers.key_passphrase(runtime.settings))
+        kid = keys.rotate(uow.session, runtime.settings.key_passphrase)
         uow.commit()
     print(f"new signing key {kid}; the previous key still verifies until its tokens expire")
     return 0
@@ -35,9 +35,6 @@ def _rotate_keys(runtime, _args) -> int:
 def _import_staff(runtime, args) -> int:
     from pathlib import Path
 
-    from sqlalchemy import select
-
-    from identity.db import trusts
     from identity.importer import run_import
 
     def progress(done: int, total: int) -> None:
@@ -47,7 +44,7 @@ def _import_staff(runtime, args) -> int:
     on_terminal = sys.stderr.isatty()  # a bar redrawn with carriage returns has no place in a log file
     data = Path(args.file).read_bytes()  # one that cannot be read is reported by the kit's command line
     with runtime.uow_factory() as uow:
-        trust_id = uow.session.execute(select(trusts.c.id).where(trusts.c.slug == args.trust)).scalar()
+        trust_id = queries.trust_id_of(uow.session, args.trust)
         if trust_id is None:
             print(f"no trust {args.trust!r}", file=sys.stderr)
             return 2

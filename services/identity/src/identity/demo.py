@@ -7,11 +7,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
-
 from canopy_kit.service import Runtime
-from identity import handlers
-from identity.db import people, trusts
+from identity import commands, queries
 from identity.demo_data import DemoTrust, build_demo_trust
 
 DEMO_PASSWORD = "canopy-demo-2026"
@@ -37,27 +34,27 @@ def load_demo(runtime: Runtime) -> dict:
     emails = {p.key: p.email for p in trust.people}
     result = {"logins": [{"email": emails[key], "password": DEMO_PASSWORD, "who": who} for key, who in logins]}
     with runtime.uow_factory() as uow:
-        if uow.session.execute(select(trusts.c.id).where(trusts.c.slug == trust.slug)).first():
+        if queries.trust_id_of(uow.session, trust.slug) is not None:
             return {**result, "created": False}
-        trust_id = handlers.create_trust(uow, name=trust.name, slug=trust.slug)
-        school_ids = {school.key: handlers.add_school(uow, trust_id=trust_id, name=school.name, phase=school.phase,
+        trust_id = commands.create_trust(uow, name=trust.name, slug=trust.slug)
+        school_ids = {school.key: commands.add_school(uow, trust_id=trust_id, name=school.name, phase=school.phase,
                                                       urn=school.urn) for school in trust.schools}
         with_password = {key for key, _ in logins}
         person_ids = {}
         by_key = {p.key: p for p in trust.people}
         for person in trust.people:
-            person_ids[person.key] = handlers.register_person(
+            person_ids[person.key] = commands.register_person(
                 uow, trust_id=trust_id, given_name=person.given_name, family_name=person.family_name,
                 email=person.email, password=DEMO_PASSWORD if person.key in with_password else None)
         for index, person in enumerate(trust.people):
             starts_on = date(2016 + index % 9, 9, 1)
             if person.school_key is not None:
-                handlers.start_employment(
+                commands.start_employment(
                     uow, trust_id=trust_id, person_id=person_ids[person.key], school_id=school_ids[person.school_key],
                     job_title=person.job_title, staff_category=person.staff_category, starts_on=starts_on)
             for role in person.roles:
                 scope_id = trust_id if role.scope == "trust" else school_ids[role.school_key]
-                handlers.grant_role(uow, trust_id=trust_id, person_id=person_ids[person.key], role=role.role,
+                commands.grant_role(uow, trust_id=trust_id, person_id=person_ids[person.key], role=role.role,
                                     scope_type=role.scope, scope_id=scope_id, valid_from=starts_on)
         for person in trust.people:
             if person.line_manager_key is None:
@@ -66,12 +63,12 @@ def load_demo(runtime: Runtime) -> dict:
             school_key = person.school_key or manager.school_key
             if school_key is None:
                 continue  # central staff are managed outside any school's appraisal
-            handlers.assign_line_manager(uow, trust_id=trust_id, person_id=person_ids[person.key],
+            commands.assign_line_manager(uow, trust_id=trust_id, person_id=person_ids[person.key],
                                          manager_id=person_ids[manager.key], school_id=school_ids[school_key],
                                          starts_on=date(2025, 9, 1))
         career_moves = _career_moves(uow, trust_id, trust, person_ids, school_ids)
         uow.commit()
-        count = len(uow.session.execute(select(people.c.id).where(people.c.trust_id == trust_id)).all())
+        count = queries.people_count(uow.session, trust_id)
     return {**result, "created": True, "trust": trust.slug, "schools": len(school_ids), "people": count,
             **career_moves}
 
@@ -79,31 +76,26 @@ def load_demo(runtime: Runtime) -> dict:
 def _career_moves(uow, trust_id: str, trust: DemoTrust, person_ids: dict, school_ids: dict) -> dict:
     """What a real trust's records hold after a few years: people who moved school, a part-timer
     in two schools, and leavers, so that every screen has history to show."""
-    from sqlalchemy import select as _select
-
-    from identity.db import employments
-
     managers = {p.line_manager_key for p in trust.people}
     teachers = [p for p in trust.people if p.staff_category == "teaching" and p.school_key
                 and p.key not in managers and len(p.roles) <= 1]
     schools = sorted(school_ids)
     moved = teachers[0:24:8]  # three transfers, to the next school in the list
     for person in moved:
-        employment_id = uow.session.execute(_select(employments.c.id).where(
-            employments.c.person_id == person_ids[person.key])).scalar_one()
+        [employment_id] = queries.employment_ids(uow.session, person_ids[person.key])
         target = schools[(schools.index(person.school_key) + 1) % len(schools)]
-        handlers.transfer(uow, trust_id=trust_id, person_id=person_ids[person.key],
+        commands.transfer(uow, trust_id=trust_id, person_id=person_ids[person.key],
                           from_employment_id=employment_id, to_school_id=school_ids[target],
                           effective_on=date(2025, 9, 1))
-    part_timer = handlers.register_person(uow, trust_id=trust_id, given_name="Rhiannon", family_name="Pryce",
+    part_timer = commands.register_person(uow, trust_id=trust_id, given_name="Rhiannon", family_name="Pryce",
                                           email=f"r.pryce@{trust.slug}.example.org")
     for school_key, title in ((schools[0], "Music Teacher"), (schools[-1], "Music Teacher")):
-        handlers.start_employment(uow, trust_id=trust_id, person_id=part_timer, school_id=school_ids[school_key],
+        commands.start_employment(uow, trust_id=trust_id, person_id=part_timer, school_id=school_ids[school_key],
                                   job_title=title, staff_category="teaching", fte=Decimal("0.5"),
                                   starts_on=date(2024, 9, 1))
-        handlers.grant_role(uow, trust_id=trust_id, person_id=part_timer, role="teacher", scope_type="school",
+        commands.grant_role(uow, trust_id=trust_id, person_id=part_timer, role="teacher", scope_type="school",
                             scope_id=school_ids[school_key], valid_from=date(2024, 9, 1))
     leavers = teachers[30:33]
     for person in leavers:
-        handlers.leave(uow, trust_id=trust_id, person_id=person_ids[person.key], last_day=date(2025, 7, 31))
+        commands.leave(uow, trust_id=trust_id, person_id=person_ids[person.key], last_day=date(2025, 7, 31))
     return {"transfers": len(moved), "part_timers": 1, "leavers": len(leavers)}

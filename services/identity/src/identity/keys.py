@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import jwt
 from cryptography.hazmat.primitives import serialization
@@ -15,11 +15,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from identity.db import signing_keys
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
+from canopy_kit.clock import now
+from identity.tables import signing_keys
 
 
 def _encryption(passphrase: str | None):
@@ -36,7 +33,7 @@ def create_key(session: Session, passphrase: str | None = None) -> str:
     pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                 _encryption(passphrase)).decode()
     session.execute(signing_keys.insert().values(kid=kid, private_pem=pem, public_jwk=json.dumps(jwk),
-                                                 created_at=_now()))
+                                                 created_at=now()))
     return kid
 
 
@@ -55,13 +52,13 @@ def signing_key(session: Session, passphrase: str | None = None) -> tuple[str, E
 
 
 def rotate(session: Session, passphrase: str | None = None) -> str:
-    session.execute(update(signing_keys).where(signing_keys.c.retired_at.is_(None)).values(retired_at=_now()))
+    session.execute(update(signing_keys).where(signing_keys.c.retired_at.is_(None)).values(retired_at=now()))
     return create_key(session, passphrase)
 
 
 def published_jwks(session: Session, verify_window: timedelta) -> dict:
     """Every key that may still have live tokens: unretired, or retired within ``verify_window``."""
-    cutoff = _now() - verify_window
+    cutoff = now() - verify_window
     rows = session.execute(
         select(signing_keys.c.public_jwk)
         .where(or_(signing_keys.c.retired_at.is_(None), signing_keys.c.retired_at > cutoff))

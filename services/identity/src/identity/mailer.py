@@ -4,7 +4,7 @@ With ``IDENTITY_SMTP_URL`` (``smtp://user:password@host:port``, or ``smtps://``)
 SMTP; ``IDENTITY_SMTP_URL_FILE`` names a file holding it instead (a docker-compose secret). Without
 either, messages are written as ``.eml`` files in ``<data dir>/mail/``: the embedded default needs no
 mail server, and an operator (or a test) can open them. Only identity's consumer sends mail, after
-the request that asked for it has committed (``identity.handlers.account_mail``).
+the request that asked for it has committed (``identity.event_handlers.account_mail``).
 """
 from __future__ import annotations
 
@@ -14,9 +14,7 @@ from email.message import EmailMessage
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from canopy_kit.settings import Settings
-
-SENDER = "Canopy <no-reply@canopy.invalid>"
+from identity.settings import IdentitySettings
 
 
 def _message(to: str, subject: str, body: str, sender: str) -> EmailMessage:
@@ -26,16 +24,16 @@ def _message(to: str, subject: str, body: str, sender: str) -> EmailMessage:
     return message
 
 
-def _read_secret(path: str | None) -> str | None:
+def _read_secret(path: Path | None) -> str | None:
     """The secret in a file (a compose or Kubernetes secret mounted as one), or None if unset or empty."""
-    return (Path(path).read_text().strip() or None) if path else None
+    return (path.read_text().strip() or None) if path else None
 
 
 class Mailer:
-    def __init__(self, settings: Settings):
-        self.smtp_url = settings.option("SMTP_URL") or _read_secret(settings.option("SMTP_URL_FILE"))
-        self.sender = settings.option("MAIL_FROM", SENDER)
-        self.drop_folder = Path(settings.option("MAIL_DIR") or settings.data_dir / "mail")
+    def __init__(self, settings: IdentitySettings):
+        self.smtp_url = settings.smtp_url or _read_secret(settings.smtp_url_file)
+        self.sender = settings.mail_from
+        self.drop_folder = settings.mail_folder
 
     def send(self, to: str, subject: str, body: str) -> None:
         message = _message(to, subject, body, self.sender)

@@ -1,13 +1,11 @@
-"""Passwords: argon2id with argon2-cffi's recommended parameters, rehashed when they change."""
+"""Passwords: argon2id with argon2-cffi's recommended parameters, rehashed when they change. What a
+password must be is the domain's (``identity.domain.password_policy``)."""
 from __future__ import annotations
 
 from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-
-MIN_LENGTH = 10
-MAX_LENGTH = 256
 
 
 @lru_cache(maxsize=1)
@@ -36,10 +34,3 @@ def verify(password_hash: str | None, password: str) -> bool:
 def needs_rehash(password_hash: str) -> bool:
     return hasher().check_needs_rehash(password_hash)
 
-
-def policy_problem(password: str) -> str | None:
-    if len(password) < MIN_LENGTH:
-        return f"must be at least {MIN_LENGTH} characters"
-    if len(password) > MAX_LENGTH:
-        return f"must be at most {MAX_LENGTH} characters"
-    return None

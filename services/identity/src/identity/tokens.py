@@ -9,18 +9,21 @@ import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 
 import jwt
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from canopy_kit.auth import Grant
+from canopy_kit.clock import as_utc, now as _now
 from identity import keys
-from identity.db import group_schools, people, refresh_tokens, role_grants
+from identity.tables import group_schools, people, refresh_tokens, role_grants
 
 ACCESS_TOKEN_TTL = timedelta(minutes=15)
 REFRESH_TOKEN_TTL = timedelta(days=30)
+# How long a retired signing key is still published: as long as a token it signed can live, twice over.
+VERIFY_WINDOW = ACCESS_TOKEN_TTL * 2
 
 
 @dataclass(frozen=True)
@@ -34,11 +37,8 @@ class RefreshRejected(Exception):
     pass
 
 
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def _hash(token: str) -> str:
+def token_hash(token: str) -> str:
+    """How a token is stored (refresh tokens, mailed one-time links): never as itself."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -80,7 +80,7 @@ def issue_pair(session: Session, *, person_id: str, trust_id: str, issuer: str, 
     row_id = str(uuid.uuid4())
     now = _now()
     session.execute(refresh_tokens.insert().values(
-        id=row_id, token_hash=_hash(refresh), family_id=family_id or str(uuid.uuid4()), person_id=person_id,
+        id=row_id, token_hash=token_hash(refresh), family_id=family_id or str(uuid.uuid4()), person_id=person_id,
         trust_id=trust_id, issued_at=now, expires_at=now + REFRESH_TOKEN_TTL,
     ))
     access = issue_access_token(session, person_id=person_id, trust_id=trust_id, issuer=issuer,
@@ -88,21 +88,17 @@ def issue_pair(session: Session, *, person_id: str, trust_id: str, issuer: str, 
     return TokenPair(access, refresh, int(ACCESS_TOKEN_TTL.total_seconds())), row_id
 
 
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-
-
 def rotate_refresh(session: Session, token: str, *, issuer: str, audience: str,
                    passphrase: str | None = None) -> TokenPair:
     row = session.execute(
-        select(refresh_tokens).where(refresh_tokens.c.token_hash == _hash(token)).with_for_update()
+        select(refresh_tokens).where(refresh_tokens.c.token_hash == token_hash(token)).with_for_update()
     ).first()
     if row is None:
         raise RefreshRejected("unknown refresh token")
     if row.revoked_at is not None:
         revoke_family(session, row.family_id)
         raise RefreshRejected("refresh token already used or revoked")
-    if _aware(row.expires_at) <= _now():
+    if as_utc(row.expires_at) <= _now():
         raise RefreshRejected("refresh token expired")
     status = session.execute(select(people.c.status).where(people.c.id == row.person_id)).scalar_one()
     if status != "active":
@@ -131,7 +127,7 @@ def revoke_all(session: Session, person_id: str) -> None:
 def revoke(session: Session, token: str) -> bool:
     """Logout: revoke the token's whole family (this device's session). False if unknown."""
     family = session.execute(select(refresh_tokens.c.family_id)
-                             .where(refresh_tokens.c.token_hash == _hash(token))).scalar_one_or_none()
+                             .where(refresh_tokens.c.token_hash == token_hash(token))).scalar_one_or_none()
     if family is None:
         return False
     revoke_family(session, family)

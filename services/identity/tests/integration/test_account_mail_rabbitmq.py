@@ -13,7 +13,7 @@ from canopy_kit.testing import (
     consume_until_idle, declare_queue, make_settings, prepare_database, relay_all, wait_until,
 )
 from canopy_kit.web.app import create_service_app
-from identity import handlers
+from identity import commands
 from identity.service import SERVICE
 
 pytestmark = pytest.mark.integration
@@ -26,13 +26,13 @@ def test_unsendable_mail_is_retried_dead_lettered_and_redriven(postgres_url, rab
     settings = make_settings("identity", database_url=postgres_url, bus_url=rabbitmq_url,
                              exchange=bus_names.exchange, queue_prefix=bus_names.queue_prefix,
                              consumer_max_attempts=2, consumer_retry_delay_ms=50)
-    no_server = {**settings.extra, "SMTP_URL": "smtp://127.0.0.1:1"}  # nothing listens on port 1
-    runtime = Runtime(SERVICE, settings.with_overrides(extra=no_server))
+    runtime = Runtime(SERVICE, settings)
+    runtime.settings = runtime.settings.with_overrides(smtp_url="smtp://127.0.0.1:1")  # nothing listens on port 1
     prepare_database(runtime)
     declare_queue(runtime)
     try:
         with runtime.uow_factory() as uow:
-            trust_id, admin = handlers.create_trust_with_admin(
+            trust_id, admin = commands.create_trust_with_admin(
                 uow, name="Oak Trust", slug="oak", admin_given_name="Ada", admin_family_name="Admin",
                 admin_email="admin@oak.example.org", admin_password="correct horse battery")
             uow.commit()
@@ -57,7 +57,7 @@ def test_unsendable_mail_is_retried_dead_lettered_and_redriven(postgres_url, rab
         assert "token" not in json.dumps(letters.show(letter.event_id).detail()["envelope"]["payload"])
 
         mail_dir = tmp_path / "mail"
-        runtime.settings = runtime.settings.with_overrides(extra={**settings.extra, "MAIL_DIR": str(mail_dir)})
+        runtime.settings = runtime.settings.with_overrides(smtp_url=None, mail_dir=mail_dir)
         assert letters.redrive({letter.event_id}) == 1
         consume_until_idle(runtime)
         [mail] = [email.message_from_bytes(p.read_bytes()) for p in mail_dir.glob("*.eml")]

@@ -2,7 +2,7 @@
 import email
 import re
 
-from identity.handlers import sessions
+from identity.domain import sign_in
 
 
 def _mails(identity):
@@ -61,15 +61,15 @@ def test_change_password_needs_the_current_one(identity, trust):
 def test_sign_in_is_rate_limited_per_account_even_for_unknown_emails(identity, trust):
     for email_address in ("admin@oak.example.org", "nobody@oak.example.org"):
         codes = [identity.login(email=email_address, password="wrong guess").status_code
-                 for _ in range(sessions.ACCOUNT_PER_CLIENT_LIMIT + 1)]
-        assert codes == [401] * sessions.ACCOUNT_PER_CLIENT_LIMIT + [429]
+                 for _ in range(sign_in.ACCOUNT_PER_CLIENT_LIMIT + 1)]
+        assert codes == [401] * sign_in.ACCOUNT_PER_CLIENT_LIMIT + [429]
     blocked = identity.login()  # even the right password waits out the window
     assert blocked.status_code == 429 and int(blocked.headers["Retry-After"]) > 0
     assert blocked.json["code"] == "too_many_requests"
 
 
 def test_sign_in_is_rate_limited_per_client_address(identity, trust, monkeypatch):
-    monkeypatch.setattr(sessions, "CLIENT_LIMIT", 3)
+    monkeypatch.setattr(sign_in, "CLIENT_LIMIT", 3)
     codes = [identity.login(email=f"guess{i}@oak.example.org", password="wrong").status_code for i in range(4)]
     assert codes == [401, 401, 401, 429]
 

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from canopy_kit.events.inbox import Outcome
 from canopy_kit.testing import outbox_events
-from identity import handlers
-from identity.db import account_tokens
+from identity import commands
+from identity.tables import account_tokens
 
 MAIL_EVENT = "identity.account_mail.requested"
 
@@ -25,8 +25,7 @@ def _tokens(identity) -> int:
 
 
 def _use_mail_dir(identity, folder):
-    settings = identity.runtime.settings
-    identity.runtime.settings = settings.with_overrides(extra={**settings.extra, "MAIL_DIR": str(folder)})
+    identity.runtime.settings = identity.runtime.settings.with_overrides(mail_dir=folder)
 
 
 def test_an_invitation_is_mailed_by_the_consumer_not_the_request(identity, trust, tmp_path):
@@ -67,7 +66,7 @@ def test_an_unwritable_mail_folder_fails_neither_request_and_the_mail_is_retried
 def test_a_rolled_back_invitation_sends_nothing(identity, trust, tmp_path):
     _use_mail_dir(identity, tmp_path / "mail")
     with identity.runtime.uow_factory() as uow:
-        handlers.invite(uow, trust_id=trust.trust_id, person_id=trust.teacher, link_base="https://canopy.example.org/x")
+        commands.invite(uow, trust_id=trust.trust_id, person_id=trust.teacher, link_base="https://canopy.example.org/x")
         uow.rollback()
     identity.send_mail()
     assert _mails(tmp_path / "mail") == []
@@ -78,7 +77,7 @@ def test_no_reset_mail_for_an_account_disabled_before_it_was_sent(identity, trus
     _use_mail_dir(identity, tmp_path / "mail")
     assert identity.client.post("/v1/auth/password-reset", json={"email": "admin@oak.example.org"}).status_code == 202
     with identity.runtime.uow_factory() as uow:
-        handlers.disable_account(uow, trust_id=trust.trust_id, person_id=trust.admin, reason="left")
+        commands.disable_account(uow, trust_id=trust.trust_id, person_id=trust.admin, reason="left")
         uow.commit()
     [delivery] = [d for d in identity.send_mail() if d.event_type == MAIL_EVENT]
     assert delivery.outcome is Outcome.HANDLED and _mails(tmp_path / "mail") == [] and _tokens(identity) == 0

@@ -7,8 +7,8 @@ import pytest
 from canopy_kit.auth import StaticKeySource, TokenVerifier
 from canopy_kit.errors import Conflict, Invalid
 from canopy_kit.testing import outbox_events
-from identity import handlers, keys
-from identity.db import people
+from identity import commands, keys
+from identity.tables import people
 from sqlalchemy import select
 
 
@@ -136,8 +136,8 @@ def test_schools_list_shows_only_the_callers_trust(identity):
     oak_id, _ = identity.create_trust("oak", "admin@oak.example.org")
     elm_id, _ = identity.create_trust("elm", "admin@elm.example.org")
     with identity.runtime.uow_factory() as uow:
-        handlers.add_school(uow, trust_id=oak_id, name="Oak Primary", phase="primary", urn="100001")
-        handlers.add_school(uow, trust_id=elm_id, name="Elm Academy", phase="secondary", urn="100002")
+        commands.add_school(uow, trust_id=oak_id, name="Oak Primary", phase="primary", urn="100001")
+        commands.add_school(uow, trust_id=elm_id, name="Elm Academy", phase="secondary", urn="100002")
         uow.commit()
     token = identity.token("admin@elm.example.org")
     page = identity.client.get("/v1/schools", headers={"Authorization": f"Bearer {token}"}).json
@@ -158,7 +158,7 @@ def test_duplicate_slug_and_email_are_rejected_without_writing(identity):
     before = len(outbox_events(identity.runtime))
     with identity.runtime.uow_factory() as uow:
         with pytest.raises(Conflict) as caught:
-            handlers.create_trust(uow, name="Again", slug="oak")
+            commands.create_trust(uow, name="Again", slug="oak")
     assert "slug" in caught.value.errors
     assert len(outbox_events(identity.runtime)) == before
 
@@ -166,6 +166,6 @@ def test_duplicate_slug_and_email_are_rejected_without_writing(identity):
 def test_short_password_is_refused(identity):
     with identity.runtime.uow_factory() as uow:
         with pytest.raises(Invalid) as caught:
-            handlers.create_trust_with_admin(uow, name="Ash", slug="ash", admin_given_name="A",
+            commands.create_trust_with_admin(uow, name="Ash", slug="ash", admin_given_name="A",
                                              admin_family_name="B", admin_email="a@ash.org", admin_password="short")
     assert "password" in caught.value.errors

@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from canopy_kit.cli import main as canopy
 from canopy_kit.testing import outbox_events
-from identity.db import employments, line_managers, people, role_grants, schools
+from identity.tables import employments, line_managers, people, role_grants, schools
 from identity.demo import DEMO_PASSWORD, load_demo
 
 

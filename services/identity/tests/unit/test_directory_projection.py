@@ -14,7 +14,7 @@ from canopy_kit.events.subscriptions import Subscriptions
 from canopy_kit.projections.directory import ProjectedDirectory, subscribe_directory
 from canopy_kit.service import Runtime, ServiceSpec
 from canopy_kit.testing import make_settings, outbox_events, prepare_database
-from identity.directory import IdentityDirectory
+from identity.access import IdentityDirectory
 from identity import queries, tokens
 
 
@@ -114,7 +114,7 @@ def test_transfer_ends_line_management_starting_on_or_after_the_last_day(identit
         assert trust.teacher not in {p["id"] for p in appraisees}
     days = [effective_on + timedelta(days=n) for n in range(5)]
     with identity.runtime.uow_factory() as uow:
-        assert all(trust.teacher not in uow.session.execute(queries.appraisees(uow.session, m, day)).scalars().all()
+        assert all(trust.teacher not in uow.session.execute(queries.appraisees(m, day)).scalars().all()
                    for m in (trust.manager, trust.other_manager) for day in days)
 
     runtime, processor = _consumer(tmp_path)

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from canopy_kit.testing import outbox_events
-from identity.db import employments, line_managers, people, role_grants
+from identity.tables import employments, line_managers, people, role_grants
 from identity.importer import COLUMNS, run_import
 
 HEADER = ",".join(COLUMNS)

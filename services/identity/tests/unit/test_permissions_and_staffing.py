@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from canopy_kit.auth.permissions import MATRIX
 from canopy_kit.testing import outbox_events
-from identity.db import people
+from identity.tables import people
 
 
 def _get(trust, who, path):
@@ -108,10 +108,10 @@ def test_disabling_an_account_ends_its_sessions(identity, trust):
     pair = identity.client.post("/v1/auth/login", json={"email": "admin@oak.example.org",
                                                         "password": identity.password}).json
     # Another trust admin disables the first admin.
-    from identity import handlers
+    from identity import commands
 
     with identity.runtime.uow_factory() as uow:
-        handlers.grant_role(uow, trust_id=trust.trust_id, person_id=trust.leader, role="trust_admin",
+        commands.grant_role(uow, trust_id=trust.trust_id, person_id=trust.leader, role="trust_admin",
                             scope_type="trust", scope_id=trust.trust_id, valid_from=date.today())
         uow.commit()
     assert _post(trust, trust.leader, f"/v1/people/{trust.admin}/disable").status_code == 204

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from canopy_kit.db.migrations import migrate
 from canopy_kit.service import Runtime
 from canopy_kit.testing import make_settings
-from identity.db import employments, schools, trusts
+from identity.tables import employments, schools, trusts
 from identity.importer import run_import
 from identity.service import SERVICE
 

@@ -1,4 +1,5 @@
-"""Identity's HTTP API: thin blueprints that parse, check permissions, call a handler, respond."""
+"""Identity's HTTP API: thin blueprints that parse, check permissions (``identity.access``), read
+(``identity.queries``) or call a command (``identity.commands``), and respond."""
 
 
 def blueprints() -> list:

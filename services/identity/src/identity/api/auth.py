@@ -1,16 +1,14 @@
 """Login, refresh, logout and the published signing keys."""
 from __future__ import annotations
 
-from flask import Response, current_app, request
+from flask import Response, request
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from canopy_kit.web.docs import error_responses
-from canopy_kit.web.errors import ApiError
-from canopy_kit.web.request_uow import current_uow
-from identity import handlers, keys, tokens
-
-VERIFY_WINDOW = tokens.ACCESS_TOKEN_TTL * 2
+from canopy_kit.web.request_uow import current_settings, current_uow
+from identity import commands, keys, tokens
+from identity.api.links import reset_link
 
 
 class LoginSchema(Schema):
@@ -61,8 +59,7 @@ def blueprint() -> Blueprint:
                      (429, "Too many failed sign-ins; see Retry-After"))
     def login(body):
         """Exchange email and password for an access token and a refresh token."""
-        settings = current_app.extensions["canopy"].settings
-        pair = handlers.login(current_uow(), settings, email=body["email"], password=body["password"],
+        pair = commands.login(current_uow(), current_settings(), email=body["email"], password=body["password"],
                               trust_slug=body["trust"], client=client_address())
         return _token_body(pair)
 
@@ -72,16 +69,7 @@ def blueprint() -> Blueprint:
     @error_responses(blp, 401)
     def refresh(body):
         """Use a refresh token once: it is revoked and a new pair is returned."""
-        settings = current_app.extensions["canopy"].settings
-        uow = current_uow()
-        try:
-            pair = tokens.rotate_refresh(uow.session, body["refresh_token"], issuer=settings.token_issuer,
-                                         audience=settings.token_audience,
-                                         passphrase=handlers.key_passphrase(settings))
-        except tokens.RefreshRejected as exc:
-            uow.commit()  # keep the family revocation that reuse triggered
-            raise ApiError(401, str(exc), code="refresh_rejected") from None
-        return _token_body(pair)
+        return _token_body(commands.refresh(current_uow(), current_settings(), refresh_token=body["refresh_token"]))
 
     @blp.route("/invitations/accept", methods=["POST"])
     @blp.arguments(TokenPasswordSchema)
@@ -89,7 +77,7 @@ def blueprint() -> Blueprint:
     @error_responses(blp, (400, "The link is invalid, used or expired"))
     def accept_invitation(body):
         """Set a first password with the one-time link from an invitation; then sign in."""
-        handlers.accept_invitation(current_uow(), token=body["token"], password=body["password"])
+        commands.accept_invitation(current_uow(), token=body["token"], password=body["password"])
 
     @blp.route("/password-reset", methods=["POST"])
     @blp.arguments(ResetRequestSchema)
@@ -97,11 +85,7 @@ def blueprint() -> Blueprint:
     def request_reset(body):
         """Email a one-time reset link if the address has an account. The answer is the same
         either way, so it cannot be used to find out who has an account."""
-        from identity.api.people import invitation_link
-
-        settings = current_app.extensions["canopy"].settings
-        link = settings.option("RESET_URL") or invitation_link().replace("accept-invitation", "reset-password")
-        handlers.request_reset(current_uow(), email=body["email"], link_base=link, client=client_address())
+        commands.request_reset(current_uow(), email=body["email"], link_base=reset_link(), client=client_address())
         return Response(status=202)  # no body: the document promises none
 
     @blp.route("/password-reset/confirm", methods=["POST"])
@@ -110,15 +94,14 @@ def blueprint() -> Blueprint:
     @error_responses(blp, (400, "The link is invalid, used or expired"))
     def confirm_reset(body):
         """Set a new password with the one-time reset link; every existing session ends."""
-        handlers.confirm_reset(current_uow(), token=body["token"], password=body["password"])
+        commands.confirm_reset(current_uow(), token=body["token"], password=body["password"])
 
     @blp.route("/logout", methods=["POST"])
     @blp.arguments(RefreshSchema)
     @blp.response(204)
     def logout(body):
         """Revoke the refresh token (and its successors). Idempotent: an unknown token is fine."""
-        tokens.revoke(current_uow().session, body["refresh_token"])
-        return None
+        commands.logout(current_uow(), refresh_token=body["refresh_token"])
 
     return blp
 
@@ -143,7 +126,7 @@ def keys_blueprint() -> Blueprint:
     @blp.response(200, JwksSchema)
     def jwks():
         """The public keys that verify access tokens; retired keys stay while their tokens live."""
-        document = keys.published_jwks(current_uow().session, VERIFY_WINDOW)
+        document = keys.published_jwks(current_uow().session, tokens.VERIFY_WINDOW)
         return document, {"Cache-Control": "public, max-age=300"}
 
     return blp

@@ -5,11 +5,11 @@ from flask import request
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from canopy_kit.auth.flask import authenticated, current_principal
+from canopy_kit.auth.flask import authenticated, current_principal, request_permissions
+from canopy_kit.errors import BadRequest, Invalid
 from canopy_kit.web.docs import error_responses
-from canopy_kit.web.errors import ApiError
 from canopy_kit.web.request_uow import current_uow
-from identity.directory import permissions
+from identity import access
 from identity.importer import COLUMNS, REQUIRED_COLUMNS, run_import
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
@@ -32,8 +32,8 @@ def _csv_body() -> bytes:
     upload = request.files.get("file")
     data = upload.read() if upload is not None else request.get_data()
     if not data:
-        raise ApiError(400, "send the CSV as the request body (text/csv) or as a form file named 'file'",
-                       errors={"file": ["missing"]})
+        raise BadRequest("send the CSV as the request body (text/csv) or as a form file named 'file'",
+                         errors={"file": ["missing"]})
     return data
 
 
@@ -55,15 +55,14 @@ def blueprint() -> Blueprint:
     def import_staff(args):
         """People, employments, roles and line managers from a CSV. Every row is checked first;
         if any has a problem nothing is written. Importing the same file again changes nothing."""
-        if permissions().schools_for("staff.import") is not None:
-            raise ApiError(403, "only a trust admin may import staff")
+        access.require_staff_importer(request_permissions())
         principal = current_principal()
         report = run_import(current_uow(), _csv_body(), trust_id=principal.trust_id, actor_id=principal.person_id,
                             dry_run=args["dry_run"])
         if not report.valid:
             count = len({p.line for p in report.problems})
-            raise ApiError(422, f"{count} line(s) of the file have problems; nothing was imported",
-                           errors={"rows": report.to_dict()["problems"]})
+            raise Invalid(f"{count} line(s) of the file have problems; nothing was imported",
+                          errors={"rows": report.to_dict()["problems"]})
         return report.to_dict()
 
     return blp

@@ -1,18 +1,13 @@
 """``GET /v1/me``: who the caller is, where they work and what they hold."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
-from sqlalchemy import or_, select
 
 from canopy_kit.auth.flask import authenticated, current_principal
-from canopy_kit.web.errors import ApiError
 from canopy_kit.web.request_uow import current_uow
-from identity import handlers
+from identity import commands, queries
 from identity.api.schemas import EmploymentSchema
-from identity.db import employments, people, schools, trusts
 
 
 class PasswordChangeSchema(Schema):
@@ -52,28 +47,7 @@ def blueprint() -> Blueprint:
     @blp.response(200, MeSchema)
     def me():
         """The caller's own record: current employments and role grants."""
-        principal = current_principal()
-        session = current_uow().session
-        person = session.execute(select(people).where(people.c.id == principal.person_id,
-                                                      people.c.trust_id == principal.trust_id)).first()
-        if person is None:
-            raise ApiError(404, "this account no longer exists")
-        trust = session.execute(select(trusts).where(trusts.c.id == person.trust_id)).one()
-        today = date.today()
-        jobs = session.execute(
-            select(employments, schools.c.name.label("school_name"))
-            .join(schools, schools.c.id == employments.c.school_id)
-            .where(employments.c.person_id == person.id,
-                   or_(employments.c.ends_on.is_(None), employments.c.ends_on >= today))
-            .order_by(employments.c.starts_on)
-        ).mappings().all()
-        return {
-            **{k: person._mapping[k] for k in ("given_name", "family_name", "preferred_name", "email", "status")},
-            "person_id": person.id,
-            "trust": {"id": trust.id, "name": trust.name, "slug": trust.slug},
-            "employments": [dict(job) for job in jobs],
-            "grants": [grant.to_claim() for grant in principal.grants],
-        }
+        return queries.me(current_uow().session, current_principal())
 
     @blp.route("/password", methods=["POST"])
     @authenticated(blp)
@@ -82,7 +56,7 @@ def blueprint() -> Blueprint:
     def change_password(body):
         """Change one's own password; every session (refresh token) ends, including this one's."""
         principal = current_principal()
-        handlers.change_password(current_uow(), trust_id=principal.trust_id, person_id=principal.person_id,
+        commands.change_password(current_uow(), trust_id=principal.trust_id, person_id=principal.person_id,
                                  current=body["current_password"], new=body["new_password"])
 
     return blp

@@ -1,25 +1,19 @@
 """The staff directory and the people in it."""
 from __future__ import annotations
 
-from flask import current_app, request
 from flask_smorest import Blueprint
 
-from canopy_kit.auth.flask import authenticated, current_principal
+from canopy_kit.auth.flask import authenticated, current_principal, request_permissions
 from canopy_kit.web.docs import error_responses
-from canopy_kit.web.errors import ApiError
 from canopy_kit.web.idempotency import idempotent
 from canopy_kit.web.pagination import page_schema, paginate
 from canopy_kit.web.request_uow import current_uow
-from identity import handlers, queries
+from canopy_kit.web.schemas import CreatedSchema
+from identity import access, commands, queries
+from identity.api.links import invitation_link
 from identity.api.schemas import (
-    CreatedSchema, DirectoryQuerySchema, PersonCreateSchema, PersonSchema, PersonSummarySchema, PersonUpdateSchema,
+    DirectoryQuerySchema, PersonCreateSchema, PersonSchema, PersonSummarySchema, PersonUpdateSchema,
 )
-from identity.directory import permissions
-
-
-def invitation_link() -> str:
-    settings = current_app.extensions["canopy"].settings
-    return settings.option("INVITATION_URL") or request.host_url.rstrip("/") + "/accept-invitation"
 
 
 def blueprint() -> Blueprint:
@@ -33,7 +27,8 @@ def blueprint() -> Blueprint:
     def list_people(args):
         """People the caller may see (their schools' staff, their appraisees, themselves; everyone
         for trust-wide roles), searchable by name or email, filterable by school, role, status."""
-        return paginate(current_uow().session, queries.visible_people(permissions(), args), args, scalars=False)
+        return paginate(current_uow().session, queries.visible_people(request_permissions(), args), args,
+                        scalars=False)
 
     @blp.route("", methods=["POST"])
     @authenticated(blp)
@@ -43,20 +38,17 @@ def blueprint() -> Blueprint:
     @error_responses(blp, 403, 404, (409, "The email is already used in the trust"))
     def create_person(body):
         """Add a member of staff, optionally with their first employment and an invitation."""
-        perms, principal, uow = permissions(), current_principal(), current_uow()
+        principal, uow = current_principal(), current_uow()
         employment = body["employment"]
-        if employment is None and perms.schools_for("staff.manage") is not None:
-            raise ApiError(403, "only a trust admin may add someone without an employment at your school")
-        if employment is not None:
-            perms.require_at_school("staff.manage", employment["school_id"])
-        person_id = handlers.register_person(
+        access.require_may_add_person(request_permissions(), employment["school_id"] if employment else None)
+        person_id = commands.register_person(
             uow, trust_id=principal.trust_id, given_name=body["given_name"], family_name=body["family_name"],
             email=body["email"], preferred_name=body["preferred_name"], actor_id=principal.person_id)
         if employment is not None:
-            handlers.start_employment(uow, trust_id=principal.trust_id, person_id=person_id,
+            commands.start_employment(uow, trust_id=principal.trust_id, person_id=person_id,
                                       actor_id=principal.person_id, **employment)
         if body["invite"]:
-            handlers.invite(uow, trust_id=principal.trust_id, person_id=person_id, link_base=invitation_link(),
+            commands.invite(uow, trust_id=principal.trust_id, person_id=person_id, link_base=invitation_link(),
                             actor_id=principal.person_id)
         return {"id": person_id}
 
@@ -66,7 +58,7 @@ def blueprint() -> Blueprint:
     @error_responses(blp, 403, 404)
     def get_person(person_id):
         """One person: employments (the whole history), roles and line managers."""
-        permissions().require_about("staff.read", person_id)
+        request_permissions().require_about("staff.read", person_id)
         return queries.person_detail(current_uow().session, person_id)
 
     @blp.route("/<person_id>", methods=["PATCH"])
@@ -76,9 +68,9 @@ def blueprint() -> Blueprint:
     @error_responses(blp, 403, 404, 409)
     def update_person(body, person_id):
         """Change a person's names or email."""
-        permissions().require_about("staff.manage", person_id)
+        request_permissions().require_about("staff.manage", person_id)
         principal = current_principal()
-        handlers.update_person(current_uow(), trust_id=principal.trust_id, person_id=person_id, changes=body,
+        commands.update_person(current_uow(), trust_id=principal.trust_id, person_id=person_id, changes=body,
                                actor_id=principal.person_id)
         return queries.person_detail(current_uow().session, person_id)
 

@@ -6,6 +6,7 @@ from marshmallow import Schema, fields, validate
 from canopy_contracts.events.identity import PHASES, ROLES, SCHOOL_STATUSES, SCOPE_TYPES, STAFF_CATEGORIES
 from canopy_kit.web.fields import DecimalNumber
 from canopy_kit.web.ids import TrustId, TrustIds
+from canopy_kit.web.pagination import PageArgs
 
 Name = lambda **kw: fields.String(validate=validate.Length(min=1, max=100), **kw)  # noqa: E731
 
@@ -105,13 +106,15 @@ class PersonUpdateSchema(Schema):
     email = fields.Email(validate=validate.Length(max=254))
 
 
-class DirectoryQuerySchema(Schema):
+class DirectoryFilters(Schema):
     q = fields.String(validate=validate.Length(min=1, max=100), metadata={"description": "name or email contains"})
     school_id = TrustId("school")
     role = fields.String(validate=validate.OneOf(ROLES))
     status = fields.String(validate=validate.OneOf(("invited", "active", "disabled")))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
-    page_size = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class DirectoryQuerySchema(PageArgs, DirectoryFilters):
+    """The filters, then the page: the order the document has always listed them in."""
 
 
 class GrantInSchema(Schema):
@@ -132,7 +135,3 @@ class LineManagementInSchema(Schema):
 
 class EndOnSchema(Schema):
     on = fields.Date(required=True, metadata={"description": "the last day it runs"})
-
-
-class CreatedSchema(Schema):
-    id = fields.String(required=True)

@@ -1,24 +1,18 @@
 """Employments, transfers, leavers, and switching sign-in off and on."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
-from sqlalchemy import or_, select
 
 from canopy_contracts.events.identity import STAFF_CATEGORIES
-from canopy_kit.auth.flask import authenticated, current_principal
+from canopy_kit.auth.flask import authenticated, current_principal, request_permissions
 from canopy_kit.web.docs import error_responses
-from canopy_kit.web.errors import ApiError
 from canopy_kit.web.ids import TrustId
 from canopy_kit.web.request_uow import current_uow
-from identity import handlers
-from identity.api.people import invitation_link
-from identity.api.schemas import CreatedSchema, EmploymentInSchema, EndOnSchema, Fte
-from identity.db import employments
-from identity.directory import permissions
-from identity.handlers.common import get_row
+from canopy_kit.web.schemas import CreatedSchema
+from identity import access, commands, queries
+from identity.api.links import invitation_link
+from identity.api.schemas import EmploymentInSchema, EndOnSchema, Fte
 
 
 class TransferSchema(Schema):
@@ -34,12 +28,6 @@ class LeaveSchema(Schema):
     last_day = fields.Date(required=True)
 
 
-def _current_schools(person_id: str, on: date) -> set[str]:
-    return set(current_uow().session.execute(select(employments.c.school_id).where(
-        employments.c.person_id == person_id, employments.c.starts_on <= on,
-        or_(employments.c.ends_on.is_(None), employments.c.ends_on >= on))).scalars())
-
-
 def blueprint() -> Blueprint:
     blp = Blueprint("staffing", __name__, url_prefix="/v1", description="Employments, transfers and leavers")
     documented = error_responses(blp, 403, 404, 409)
@@ -51,11 +39,9 @@ def blueprint() -> Blueprint:
     @documented
     def start_employment(body, person_id):
         """Start an employment (a second school at once is fine: part time, secondment)."""
-        permissions().require_at_school("staff.manage", body["school_id"])
+        access.require_may_employ(request_permissions(), person_id, body["school_id"])
         principal = current_principal()
-        if permissions().directory.trust_of(person_id) != principal.trust_id:
-            raise ApiError(404, "no such person")
-        return {"id": handlers.start_employment(current_uow(), trust_id=principal.trust_id, person_id=person_id,
+        return {"id": commands.start_employment(current_uow(), trust_id=principal.trust_id, person_id=person_id,
                                                 actor_id=principal.person_id, **body)}
 
     @blp.route("/employments/<employment_id>/end", methods=["POST"])
@@ -66,9 +52,9 @@ def blueprint() -> Blueprint:
     def end_employment(body, employment_id):
         """End an employment on a day; line management at that school ends with it."""
         principal = current_principal()
-        row = get_row(current_uow(), employments, employment_id, principal.trust_id, "employment")
-        permissions().require_at_school("staff.manage", row.school_id)
-        handlers.end_employment(current_uow(), trust_id=principal.trust_id, employment_id=employment_id,
+        row = queries.employment(current_uow().session, principal.trust_id, employment_id)
+        request_permissions().require_at_school("staff.manage", row.school_id)
+        commands.end_employment(current_uow(), trust_id=principal.trust_id, employment_id=employment_id,
                                 ends_on=body["on"], actor_id=principal.person_id)
 
     @blp.route("/people/<person_id>/transfers", methods=["POST"])
@@ -78,11 +64,11 @@ def blueprint() -> Blueprint:
     @documented
     def transfer(body, person_id):
         """Move a person to another school: the same person id; their history goes with them."""
-        principal, perms = current_principal(), permissions()
-        row = get_row(current_uow(), employments, body["from_employment_id"], principal.trust_id, "employment")
+        principal, perms = current_principal(), request_permissions()
+        row = queries.employment(current_uow().session, principal.trust_id, body["from_employment_id"])
         perms.require_at_school("staff.manage", row.school_id)
         perms.require_at_school("staff.manage", body["to_school_id"])
-        new_id = handlers.transfer(current_uow(), trust_id=principal.trust_id, person_id=person_id,
+        new_id = commands.transfer(current_uow(), trust_id=principal.trust_id, person_id=person_id,
                                    actor_id=principal.person_id, **body)
         return {"id": new_id}
 
@@ -93,15 +79,9 @@ def blueprint() -> Blueprint:
     @documented
     def leave(body, person_id):
         """Record a leaver: employments, roles and line management end; sign-in is disabled."""
-        principal, perms = current_principal(), permissions()
-        perms.require_about("staff.read", person_id)
-        for school_id in _current_schools(person_id, body["last_day"]) or {None}:
-            if school_id is None:
-                if perms.schools_for("staff.manage") is not None:
-                    raise ApiError(403, "only a trust admin may record this leaver")
-            else:
-                perms.require_at_school("staff.manage", school_id)
-        handlers.leave(current_uow(), trust_id=principal.trust_id, person_id=person_id,
+        access.require_may_record_leaver(request_permissions(), person_id, body["last_day"])
+        principal = current_principal()
+        commands.leave(current_uow(), trust_id=principal.trust_id, person_id=person_id,
                        last_day=body["last_day"], actor_id=principal.person_id)
 
     @blp.route("/people/<person_id>/disable", methods=["POST"])
@@ -110,9 +90,9 @@ def blueprint() -> Blueprint:
     @documented
     def disable(person_id):
         """Stop a person signing in (their sessions end at once); nothing of theirs is deleted."""
-        permissions().require_about("staff.manage", person_id)
+        request_permissions().require_about("staff.manage", person_id)
         principal = current_principal()
-        handlers.disable_account(current_uow(), trust_id=principal.trust_id, person_id=person_id,
+        commands.disable_account(current_uow(), trust_id=principal.trust_id, person_id=person_id,
                                  reason="disabled by an administrator", actor_id=principal.person_id)
 
     @blp.route("/people/<person_id>/enable", methods=["POST"])
@@ -121,11 +101,9 @@ def blueprint() -> Blueprint:
     @documented
     def enable(person_id):
         """Let a disabled person sign in again."""
-        permissions().require_about("staff.read", person_id)
-        if permissions().schools_for("staff.manage") is not None:
-            raise ApiError(403, "only a trust admin may enable an account")
+        access.require_may_enable(request_permissions(), person_id)
         principal = current_principal()
-        handlers.enable_account(current_uow(), trust_id=principal.trust_id, person_id=person_id,
+        commands.enable_account(current_uow(), trust_id=principal.trust_id, person_id=person_id,
                                 actor_id=principal.person_id)
 
     @blp.route("/people/<person_id>/invitations", methods=["POST"])
@@ -134,9 +112,9 @@ def blueprint() -> Blueprint:
     @documented
     def invite(person_id):
         """Email the person a one-time link to set their password (replaces any earlier link)."""
-        permissions().require_about("staff.manage", person_id)
+        request_permissions().require_about("staff.manage", person_id)
         principal = current_principal()
-        handlers.invite(current_uow(), trust_id=principal.trust_id, person_id=person_id,
+        commands.invite(current_uow(), trust_id=principal.trust_id, person_id=person_id,
                         link_base=invitation_link(), actor_id=principal.person_id)
 
     return blp

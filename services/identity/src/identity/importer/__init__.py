@@ -1,7 +1,8 @@
 """Staff CSV import for onboarding a trust: check every row first, then apply all or nothing.
 
-``parse`` reads and checks the file on its own; ``plan`` checks it against the trust and works out
-the changes; ``apply`` writes them in one transaction. Re-importing the same file changes nothing.
+``parse`` reads and checks the file on its own; ``identity.domain.staff_import`` checks it against
+the trust (``trust_state`` reads what that holds); ``apply`` writes the changes in one transaction.
+Re-importing the same file changes nothing.
 """
 from identity.importer.apply import ImportReport, run_import
 from identity.importer.parse import COLUMNS, REQUIRED_COLUMNS

@@ -10,13 +10,15 @@ from typing import Callable
 from sqlalchemy import insert, update
 
 from canopy_kit.db.uow import UnitOfWork
-from identity.db import employments, line_managers, people, role_grants
-from identity.handlers.common import (
+from identity.commands.common import (
     audit, employment_payload, grant_payload, line_payload, new_id, now, person_payload,
 )
-from identity.handlers.line_management import outlives
-from identity.importer.parse import Problem, parse
-from identity.importer.plan import TrustState, check, day_before, manager_start
+from identity.domain.line_management import outlives
+from identity.domain.periods import day_before
+from identity.domain.staff_import import Problem, TrustState, check, manager_start
+from identity.importer.parse import parse
+from identity.importer.trust_state import load_trust_state
+from identity.tables import employments, line_managers, people, role_grants
 
 Progress = Callable[[int, int], None]
 
@@ -183,7 +185,7 @@ def run_import(uow: UnitOfWork, data: bytes, *, trust_id: str, actor_id: str | N
     report.problems.extend(parsed.problems)
     if parsed.problems and not parsed.rows:
         return report
-    state = TrustState.load(uow.session, trust_id, today)
+    state = load_trust_state(uow.session, trust_id, today)
     plan = check(parsed.rows, state)
     report.problems.extend(plan.problems)
     if report.problems:

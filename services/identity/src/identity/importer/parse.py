@@ -9,42 +9,17 @@ from decimal import Decimal, InvalidOperation
 
 from marshmallow import ValidationError, validate
 
-from canopy_contracts.events.identity import ROLES, STAFF_CATEGORIES
+from canopy_contracts.events.identity import STAFF_CATEGORIES
+from identity.domain.roles import SCHOOL_GRANTED_ROLES
+from identity.domain.staff_import import Problem, StaffRow
 
 REQUIRED_COLUMNS = ("email", "given_name", "family_name", "school_urn", "job_title", "staff_category", "starts_on")
 OPTIONAL_COLUMNS = ("preferred_name", "fte", "ends_on", "roles", "line_manager_email")
 COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 # Roles that reach beyond one school are granted by hand, never by a file.
-IMPORTABLE_ROLES = tuple(r for r in ROLES if r not in ("trust_admin", "trust_leader", "headteacher"))
+IMPORTABLE_ROLES = SCHOOL_GRANTED_ROLES
 MAX_ROWS = 50_000
 _EMAIL = validate.Email()
-
-
-@dataclass(frozen=True)
-class Problem:
-    line: int
-    field: str
-    reason: str
-
-    def to_dict(self) -> dict:
-        return {"line": self.line, "field": self.field, "reason": self.reason}
-
-
-@dataclass(frozen=True)
-class StaffRow:
-    line: int
-    email: str
-    given_name: str
-    family_name: str
-    preferred_name: str | None
-    school_urn: str
-    job_title: str
-    staff_category: str
-    fte: Decimal
-    starts_on: date
-    ends_on: date | None
-    roles: tuple[str, ...]
-    line_manager_email: str | None
 
 
 @dataclass

@@ -1,16 +1,45 @@
-"""Checking parsed rows against the trust and working out what the import would change."""
+"""The staff import's rules: each row checked against the others and against the trust.
+
+``importer.parse`` reads the file into ``StaffRow``s (each checked on its own); ``check`` holds
+them to what the trust already has (``TrustState``, loaded by ``importer.trust_state``) and to each
+other: one employment per person, school and start; one name per email; a school that exists and
+is open; a line manager who is in the file or the trust and works at the school; no circle of line
+managers. A row with a problem is named by its line; nothing is imported while any has one.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
+from decimal import Decimal
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from identity.domain.periods import running_on
 
-from identity.db import employments, line_managers, people, role_grants, schools
-from identity.importer.parse import Problem, StaffRow
 
-TRUST_MANAGER_ROLES = ("trust_leader", "trust_admin")
+@dataclass(frozen=True)
+class Problem:
+    line: int
+    field: str
+    reason: str
+
+    def to_dict(self) -> dict:
+        return {"line": self.line, "field": self.field, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class StaffRow:
+    line: int
+    email: str
+    given_name: str
+    family_name: str
+    preferred_name: str | None
+    school_urn: str
+    job_title: str
+    staff_category: str
+    fte: Decimal
+    starts_on: date
+    ends_on: date | None
+    roles: tuple[str, ...]
+    line_manager_email: str | None
 
 
 @dataclass
@@ -32,46 +61,6 @@ class TrustState:
     # (revision 0003) can have any, and a row naming one is refused, never given to either school.
     shared_urns: dict[str, list[str]] = field(default_factory=dict)
 
-    @classmethod
-    def load(cls, session: Session, trust_id: str, today: date) -> "TrustState":
-        def rows(query):
-            return [dict(r) for r in session.execute(query).mappings()]
-
-        school_rows = rows(select(schools.c.id, schools.c.name, schools.c.urn, schools.c.status)
-                           .where(schools.c.trust_id == trust_id).order_by(schools.c.name))
-        named: dict[str, list[str]] = {}
-        for r in school_rows:
-            if r["urn"]:
-                named.setdefault(r["urn"], []).append(r["name"])
-        employment_rows = rows(select(employments).where(employments.c.trust_id == trust_id))
-        running = or_(role_grants.c.valid_to.is_(None), role_grants.c.valid_to >= today)
-        grant_rows = rows(select(role_grants.c.person_id, role_grants.c.role, role_grants.c.scope_id,
-                                 role_grants.c.scope_type).where(role_grants.c.trust_id == trust_id, running))
-        line_rows = rows(select(line_managers).where(  # not the empty ones: they never run
-            line_managers.c.trust_id == trust_id,
-            or_(line_managers.c.ends_on.is_(None), line_managers.c.ends_on >= line_managers.c.starts_on)))
-        # The latest period per person and school that has not ended before today: a fixed-term
-        # one (ended with its employment) still counts, so re-importing its row changes nothing.
-        manager_rows = sorted((r for r in line_rows if r["ends_on"] is None or r["ends_on"] >= today),
-                              key=lambda r: r["starts_on"])
-        state = cls(
-            schools_by_urn={r["urn"]: (r["id"], r["status"]) for r in school_rows if len(named.get(r["urn"], ())) == 1},
-            people_by_email={r["email"]: r for r in rows(select(people).where(people.c.trust_id == trust_id))},
-            employments={(r["person_id"], r["school_id"], r["starts_on"]): r for r in employment_rows},
-            grants={(r["person_id"], r["role"], r["scope_id"]) for r in grant_rows},
-            managers={(r["person_id"], r["school_id"]): r for r in manager_rows},
-            employed_at={(r["person_id"], r["school_id"]) for r in employment_rows
-                         if r["starts_on"] <= today and (r["ends_on"] is None or r["ends_on"] >= today)},
-            trust_managers={r["person_id"] for r in grant_rows
-                            if r["scope_type"] == "trust" and r["role"] in TRUST_MANAGER_ROLES},
-            shared_urns={urn: names for urn, names in named.items() if len(names) > 1},
-        )
-        for row in employment_rows:
-            state.add_job(row)
-        for row in line_rows:
-            state.add_line(row)
-        return state
-
     def add_job(self, row: dict) -> None:
         self.jobs.setdefault((row["person_id"], row["school_id"]), []).append(row)
 
@@ -80,8 +69,7 @@ class TrustState:
             self.lines.setdefault((person_id, row["school_id"]), []).append(row)
 
     def works_at(self, person_id: str, school_id: str, on: date) -> bool:
-        return any(j["starts_on"] <= on and (j["ends_on"] is None or j["ends_on"] >= on)
-                   for j in self.jobs.get((person_id, school_id), ()))
+        return any(running_on(j["starts_on"], j["ends_on"], on) for j in self.jobs.get((person_id, school_id), ()))
 
 
 @dataclass
@@ -178,7 +166,3 @@ def check(rows: list[StaffRow], state: TrustState) -> Plan:
 def manager_start(row: StaffRow, today: date) -> date:
     """Line management from the import starts today, or when the employment starts if later."""
     return max(today, row.starts_on)
-
-
-def day_before(day: date) -> date:
-    return day - timedelta(days=1)

@@ -1,27 +1,27 @@
 """The trust's structure: the trust, its schools and groups of schools."""
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from sqlalchemy import delete, select, update
 
+from canopy_kit.db.rows import row_in_trust
 from canopy_kit.db.uow import UnitOfWork
-from canopy_kit.web.errors import field_error
-from identity.db import group_schools, school_groups, schools, trusts
-from identity.handlers.common import audit, get_row, new_id, now, reload, school_payload
-from identity.handlers.people import register_person
-from identity.handlers.roles import grant_role
+from canopy_kit.errors import Conflict, Invalid
+from identity.commands.common import audit, new_id, now, reload, school_payload
+from identity.commands.people import register_person
+from identity.commands.roles import grant_role
+from identity.domain.structure import school_urn, trust_slug
+from identity.tables import group_schools, school_groups, schools, trusts
 
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$")
+SCHOOL_NAME_TAKEN = "the trust already has a school with this name"
+GROUP_NAME_TAKEN = "the trust already has a group with this name"
 
 
 def create_trust(uow: UnitOfWork, *, name: str, slug: str) -> str:
-    slug = slug.strip().lower()
-    if not SLUG.match(slug):
-        raise field_error("slug", "3 to 64 lower-case letters, digits and hyphens")
+    slug = trust_slug(slug)
     if uow.session.execute(select(trusts.c.id).where(trusts.c.slug == slug)).first():
-        raise field_error("slug", "a trust with this slug already exists", 409)
+        raise Conflict.on("slug", "a trust with this slug already exists")
     trust_id = new_id()
     uow.session.execute(trusts.insert().values(id=trust_id, name=name.strip(), slug=slug, created_at=now()))
     uow.publish("identity.trust.created", {"trust_id": trust_id, "name": name.strip(), "slug": slug},
@@ -48,22 +48,18 @@ def _taken(uow: UnitOfWork, table, trust_id: str, value: str, except_id: str | N
     return uow.session.execute(query).first() is not None
 
 
-def _normalise_urn(urn: str | None) -> str | None:
-    return (urn or "").strip() or None  # blank is no URN, as the importer reads it
-
-
 def _check_urn(uow: UnitOfWork, trust_id: str, urn: str | None, except_id: str | None = None) -> None:
     """A URN names one school of the trust: the importer finds schools by it (the unique index
     ``uq_schools_trust_urn`` holds when two requests race; this names the field)."""
     if urn is not None and _taken(uow, schools, trust_id, urn, except_id, column="urn"):
-        raise field_error("urn", f"another school of the trust has URN {urn}", 409)
+        raise Conflict.on("urn", f"another school of the trust has URN {urn}")
 
 
 def add_school(uow: UnitOfWork, *, trust_id: str, name: str, phase: str, urn: str | None = None,
                actor_id: str | None = None) -> str:
-    name, urn = name.strip(), _normalise_urn(urn)
+    name, urn = name.strip(), school_urn(urn)
     if _taken(uow, schools, trust_id, name):
-        raise field_error("name", "the trust already has a school with this name", 409)
+        raise Conflict.on("name", SCHOOL_NAME_TAKEN)
     _check_urn(uow, trust_id, urn)
     school_id = new_id()
     uow.session.execute(schools.insert().values(id=school_id, trust_id=trust_id, name=name, phase=phase, urn=urn,
@@ -76,13 +72,13 @@ def add_school(uow: UnitOfWork, *, trust_id: str, name: str, phase: str, urn: st
 def update_school(uow: UnitOfWork, *, trust_id: str, school_id: str, changes: dict,
                   actor_id: str | None = None) -> None:
     """Rename, re-phase or close a school. Its id stays, so everything recorded there keeps it."""
-    get_row(uow, schools, school_id, trust_id, "school", lock=True)
+    row_in_trust(uow.session, schools, school_id, trust_id, "school", lock=True)
     if "name" in changes:
         changes["name"] = changes["name"].strip()
         if _taken(uow, schools, trust_id, changes["name"], except_id=school_id):
-            raise field_error("name", "the trust already has a school with this name", 409)
+            raise Conflict.on("name", SCHOOL_NAME_TAKEN)
     if "urn" in changes:
-        changes["urn"] = _normalise_urn(changes["urn"])
+        changes["urn"] = school_urn(changes["urn"])
         _check_urn(uow, trust_id, changes["urn"], except_id=school_id)
     if not changes:
         return
@@ -98,7 +94,7 @@ def _set_group_schools(uow: UnitOfWork, trust_id: str, group_id: str, school_ids
         select(schools.c.id).where(schools.c.trust_id == trust_id, schools.c.id.in_(wanted))).scalars())
     unknown = [s for s in wanted if s not in known]
     if unknown:
-        raise field_error("school_ids", f"not schools of this trust: {', '.join(unknown)}")
+        raise Invalid.on("school_ids", f"not schools of this trust: {', '.join(unknown)}")
     uow.session.execute(delete(group_schools).where(group_schools.c.group_id == group_id))
     if wanted:
         uow.session.execute(group_schools.insert(), [{"group_id": group_id, "school_id": s} for s in wanted])
@@ -109,7 +105,7 @@ def create_group(uow: UnitOfWork, *, trust_id: str, name: str, school_ids: list[
                  actor_id: str | None = None) -> str:
     name = name.strip()
     if _taken(uow, school_groups, trust_id, name):
-        raise field_error("name", "the trust already has a group with this name", 409)
+        raise Conflict.on("name", GROUP_NAME_TAKEN)
     group_id = new_id()
     uow.session.execute(school_groups.insert().values(id=group_id, trust_id=trust_id, name=name))
     members = _set_group_schools(uow, trust_id, group_id, school_ids)
@@ -120,10 +116,10 @@ def create_group(uow: UnitOfWork, *, trust_id: str, name: str, school_ids: list[
 
 def update_group(uow: UnitOfWork, *, trust_id: str, group_id: str, name: str, school_ids: list[str],
                  actor_id: str | None = None) -> None:
-    get_row(uow, school_groups, group_id, trust_id, "group", lock=True)
+    row_in_trust(uow.session, school_groups, group_id, trust_id, "group", lock=True)
     name = name.strip()
     if _taken(uow, school_groups, trust_id, name, except_id=group_id):
-        raise field_error("name", "the trust already has a group with this name", 409)
+        raise Conflict.on("name", GROUP_NAME_TAKEN)
     uow.session.execute(update(school_groups).where(school_groups.c.id == group_id).values(name=name))
     members = _set_group_schools(uow, trust_id, group_id, school_ids)
     uow.publish("identity.group.updated", {"group_id": group_id, "name": name, "school_ids": members},

@@ -1,35 +1,15 @@
-"""What identity's commands share: ids, clocks, lookups that 404 across trusts, event payloads."""
+"""What identity's commands share: the audit log, and the payloads of the events they publish."""
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import Row
 
-from canopy_kit.db.rows import new_id, now, row_in_trust
+from canopy_kit.db.rows import new_id, now
 from canopy_kit.db.uow import UnitOfWork
-from canopy_kit.settings import Settings
-from identity.db import audit_log, employments, line_managers, people, role_grants, schools
-
-
-def aware(value: datetime) -> datetime:
-    """SQLite hands datetimes back without a zone; every one we store is UTC."""
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-
-
-def normalise_email(email: str) -> str:
-    return email.strip().lower()
-
-
-def key_passphrase(settings: Settings) -> str | None:
-    return settings.option("KEY_PASSPHRASE")
-
-
-def get_row(uow: UnitOfWork, table, row_id: str, trust_id: str, what: str, *, lock: bool = False) -> Row:
-    """The row of this trust, or a 404: an id of another trust does not exist for the caller."""
-    return row_in_trust(uow.session, table, row_id, trust_id, what, lock=lock)
+from identity.tables import audit_log
 
 
 def person_payload(row) -> dict[str, Any]:
@@ -58,11 +38,8 @@ def line_payload(row) -> dict[str, Any]:
 
 
 def reload(uow: UnitOfWork, table, row_id: str) -> Row:
+    """The row as this transaction left it: what its event says."""
     return uow.session.execute(select(table).where(table.c.id == row_id)).one()
-
-
-def is_current(starts_on: date, ends_on: date | None, on: date) -> bool:
-    return starts_on <= on and (ends_on is None or ends_on >= on)
 
 
 def audit(uow: UnitOfWork, *, trust_id: str | None, action: str, actor_id: str | None = None,
@@ -73,4 +50,5 @@ def audit(uow: UnitOfWork, *, trust_id: str | None, action: str, actor_id: str |
         client=client, details=json.dumps(details, default=str, sort_keys=True)))
 
 
-__all__ = ["employments", "line_managers", "people", "role_grants", "schools"]
+__all__ = ["audit", "employment_payload", "grant_payload", "line_payload", "new_id", "now", "person_payload",
+           "reload", "school_payload"]

@@ -5,21 +5,26 @@ employments, roles and line management end and their account is disabled; nothin
 """
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import or_, select, update
 
+from canopy_kit.db.rows import row_in_trust
 from canopy_kit.db.uow import UnitOfWork
-from canopy_kit.web.errors import ApiError, field_error
+from canopy_kit.errors import Conflict
 from identity import passwords
-from identity.db import employments, people, role_grants, schools
-from identity.handlers.accounts import disable_account
-from identity.handlers.line_management import end_open_assignments
-from identity.handlers.roles import end_grant
-from identity.handlers.common import (
-    audit, employment_payload, get_row, is_current, new_id, normalise_email, now, person_payload, reload,
-)
+from identity.commands.accounts import disable_account
+from identity.commands.common import audit, employment_payload, new_id, now, person_payload, reload
+from identity.commands.line_management import end_open_assignments
+from identity.commands.roles import end_grant
+from identity.domain import employments as employment_rules
+from identity.domain.accounts import DISABLED, normalise_email, status_on_registering
+from identity.domain.password_policy import check_password
+from identity.domain.transfers import Job, check_leaver, plan_transfer
+from identity.tables import employments, people, role_grants, schools
+
+EMAIL_TAKEN = "already used by someone in this trust"
 
 
 def _email_taken(uow: UnitOfWork, trust_id: str, email: str, except_id: str | None = None) -> bool:
@@ -34,17 +39,15 @@ def register_person(uow: UnitOfWork, *, trust_id: str, given_name: str, family_n
                     actor_id: str | None = None) -> str:
     email = normalise_email(email)
     if _email_taken(uow, trust_id, email):
-        raise field_error("email", "already used by someone in this trust", 409)
+        raise Conflict.on("email", EMAIL_TAKEN)
     password_hash = None
     if password is not None:
-        problem = passwords.policy_problem(password)
-        if problem:
-            raise field_error("password", problem)
+        check_password(password)
         password_hash = passwords.hash_password(password)
     person_id = new_id()
     uow.session.execute(people.insert().values(
         id=person_id, trust_id=trust_id, given_name=given_name.strip(), family_name=family_name.strip(),
-        preferred_name=preferred_name, email=email, status="active" if password_hash else "invited",
+        preferred_name=preferred_name, email=email, status=status_on_registering(password_hash is not None),
         password_hash=password_hash, password_changed_at=now() if password_hash else None, created_at=now()))
     uow.publish("identity.person.registered", person_payload(reload(uow, people, person_id)), trust_id=trust_id,
                 actor_id=actor_id)
@@ -53,11 +56,11 @@ def register_person(uow: UnitOfWork, *, trust_id: str, given_name: str, family_n
 
 def update_person(uow: UnitOfWork, *, trust_id: str, person_id: str, changes: dict,
                   actor_id: str | None = None) -> None:
-    get_row(uow, people, person_id, trust_id, "person", lock=True)
+    row_in_trust(uow.session, people, person_id, trust_id, "person", lock=True)
     if "email" in changes:
         changes["email"] = normalise_email(changes["email"])
         if _email_taken(uow, trust_id, changes["email"], except_id=person_id):
-            raise field_error("email", "already used by someone in this trust", 409)
+            raise Conflict.on("email", EMAIL_TAKEN)
     if not changes:
         return
     uow.session.execute(update(people).where(people.c.id == person_id).values(**changes))
@@ -66,17 +69,12 @@ def update_person(uow: UnitOfWork, *, trust_id: str, person_id: str, changes: di
 
 
 def start_employment(uow: UnitOfWork, *, trust_id: str, person_id: str, school_id: str, job_title: str,
-                     staff_category: str, starts_on: date, fte: Decimal = Decimal("1.000"),
+                     staff_category: str, starts_on: date, fte: Decimal = employment_rules.FULL_TIME,
                      ends_on: date | None = None, actor_id: str | None = None) -> str:
-    get_row(uow, people, person_id, trust_id, "person")
-    school = get_row(uow, schools, school_id, trust_id, "school")
-    if school.status != "open":
-        raise field_error("school_id", "the school is closed")
-    if ends_on is not None and ends_on < starts_on:
-        raise field_error("ends_on", "must not be before starts_on")
-    fte = Decimal(str(fte)).quantize(Decimal("0.001"))  # the API speaks floats; we keep three places
-    if not Decimal("0") < fte <= Decimal("1"):
-        raise field_error("fte", "must be more than 0 and at most 1")
+    row_in_trust(uow.session, people, person_id, trust_id, "person")
+    school = row_in_trust(uow.session, schools, school_id, trust_id, "school")
+    fte = employment_rules.check_new_employment(school_status=school.status, starts_on=starts_on, ends_on=ends_on,
+                                                fte=fte)
     employment_id = new_id()
     uow.session.execute(employments.insert().values(
         id=employment_id, trust_id=trust_id, person_id=person_id, school_id=school_id, job_title=job_title,
@@ -91,17 +89,15 @@ def end_employment(uow: UnitOfWork, *, trust_id: str, employment_id: str, ends_o
     """End an employment; line management at that school ends with it (both ways). If it was the
     person's last employment, it has ended, and they hold no trust-wide role, their account is
     disabled (a transfer, which starts the next one at once, says not to)."""
-    row = get_row(uow, employments, employment_id, trust_id, "employment", lock=True)
-    if ends_on < row.starts_on:
-        raise field_error("ends_on", "must not be before the employment started")
-    if row.ends_on is not None and row.ends_on <= ends_on:
-        raise field_error("ends_on", f"the employment already ended on {row.ends_on.isoformat()}", 409)
+    row = row_in_trust(uow.session, employments, employment_id, trust_id, "employment", lock=True)
+    employment_rules.check_end(starts_on=row.starts_on, ended_on=row.ends_on, ends_on=ends_on)
     uow.session.execute(update(employments).where(employments.c.id == employment_id).values(ends_on=ends_on))
     uow.publish("identity.employment.ended", employment_payload(reload(uow, employments, employment_id)),
                 trust_id=trust_id, school_id=row.school_id, actor_id=actor_id)
     end_open_assignments(uow, trust_id=trust_id, person_id=row.person_id, school_id=row.school_id,
                          ends_on=ends_on, actor_id=actor_id)
-    if disable_if_last and ends_on <= date.today() and not _still_engaged(uow, row.person_id, ends_on):
+    if disable_if_last and employment_rules.ends_the_account(
+            ends_on=ends_on, today=date.today(), still_engaged=_still_engaged(uow, row.person_id, ends_on)):
         disable_account(uow, trust_id=trust_id, person_id=row.person_id, reason="no employment left",
                         actor_id=actor_id)
 
@@ -121,20 +117,17 @@ def transfer(uow: UnitOfWork, *, trust_id: str, person_id: str, from_employment_
              effective_on: date, job_title: str | None = None, staff_category: str | None = None,
              fte: Decimal | None = None, actor_id: str | None = None) -> str:
     """Move a person to another school from ``effective_on``: the same person, a new employment."""
-    current = get_row(uow, employments, from_employment_id, trust_id, "employment")
-    if current.person_id != person_id:
-        raise field_error("from_employment_id", "is not an employment of this person")
-    if current.school_id == to_school_id:
-        raise field_error("to_school_id", "is the school the person already works at")
-    last_day = effective_on - timedelta(days=1)
-    if not is_current(current.starts_on, current.ends_on, last_day):
-        raise field_error("effective_on", "the employment being left must still run the day before")
-    end_employment(uow, trust_id=trust_id, employment_id=from_employment_id, ends_on=last_day, actor_id=actor_id,
-                   disable_if_last=False)
+    current = row_in_trust(uow.session, employments, from_employment_id, trust_id, "employment")
+    move = plan_transfer(
+        Job(current.person_id, current.school_id, current.job_title, current.staff_category, current.fte,
+            current.starts_on, current.ends_on),
+        person_id=person_id, to_school_id=to_school_id, effective_on=effective_on, job_title=job_title,
+        staff_category=staff_category, fte=fte)
+    end_employment(uow, trust_id=trust_id, employment_id=from_employment_id, ends_on=move.last_day,
+                   actor_id=actor_id, disable_if_last=False)
     new_employment = start_employment(
-        uow, trust_id=trust_id, person_id=person_id, school_id=to_school_id,
-        job_title=job_title or current.job_title, staff_category=staff_category or current.staff_category,
-        fte=current.fte if fte is None else fte, starts_on=effective_on, actor_id=actor_id)
+        uow, trust_id=trust_id, person_id=person_id, school_id=to_school_id, job_title=move.job_title,
+        staff_category=move.staff_category, fte=move.fte, starts_on=effective_on, actor_id=actor_id)
     uow.publish("identity.person.transferred", {
         "person_id": person_id, "from_employment_id": from_employment_id, "from_school_id": current.school_id,
         "to_employment_id": new_employment, "to_school_id": to_school_id, "effective_on": effective_on,
@@ -145,9 +138,10 @@ def transfer(uow: UnitOfWork, *, trust_id: str, person_id: str, from_employment_
 def leave(uow: UnitOfWork, *, trust_id: str, person_id: str, last_day: date, actor_id: str | None = None) -> None:
     """A leaver: every employment, role grant and line management running on ``last_day`` ends
     then, and the account is disabled. Their history stays, with the person id it always had."""
-    person = get_row(uow, people, person_id, trust_id, "person", lock=True)
-    if last_day > date.today():
-        raise field_error("last_day", "record a leaver on or after their last day")
+    person = row_in_trust(uow.session, people, person_id, trust_id, "person", lock=True)
+    starts_later = uow.session.execute(select(employments.c.id).where(
+        employments.c.person_id == person_id, employments.c.starts_on > last_day)).first() is not None
+    check_leaver(last_day=last_day, today=date.today(), starts_later=starts_later)
     still_open = or_(employments.c.ends_on.is_(None), employments.c.ends_on > last_day)
     for employment in uow.session.execute(select(employments).where(
             employments.c.person_id == person_id, still_open, employments.c.starts_on <= last_day)).all():
@@ -159,12 +153,7 @@ def leave(uow: UnitOfWork, *, trust_id: str, person_id: str, last_day: date, act
         end_grant(uow, trust_id=trust_id, grant_id=grant, valid_to=last_day, actor_id=actor_id)
     end_open_assignments(uow, trust_id=trust_id, person_id=person_id, school_id=None, ends_on=last_day,
                          actor_id=actor_id)
-    future = uow.session.execute(select(employments.c.id).where(
-        employments.c.person_id == person_id, employments.c.starts_on > last_day)).first()
-    if future:
-        raise ApiError(409, "the person has an employment starting after their last day; end or remove it first")
-    if person.status != "disabled":
+    if person.status != DISABLED:
         disable_account(uow, trust_id=trust_id, person_id=person_id, reason="left the trust", actor_id=actor_id)
     audit(uow, trust_id=trust_id, action="person.left", actor_id=actor_id, subject_id=person_id,
           last_day=last_day.isoformat())
-

@@ -1,0 +1,1 @@
+"""What identity does with events, called by its consumer: only its own account mail."""

@@ -1,0 +1,29 @@
+"""Identity's own settings, each read from ``IDENTITY_<FIELD>`` (``IDENTITY_SMTP_URL``, ...)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from canopy_kit.settings import Settings
+
+
+@dataclass(frozen=True)
+class IdentitySettings(Settings):
+    # Encrypts the private signing keys at rest; unset, they are stored unencrypted. Kept out of
+    # the settings' repr, which a log line or a traceback may show.
+    key_passphrase: str | None = field(default=None, repr=False)
+    # Account mail over SMTP (``smtp://user:password@host:port`` or ``smtps://``), or a file holding
+    # that URL (a docker-compose or Kubernetes secret). With neither, mail is written to ``mail_dir``.
+    smtp_url: str | None = field(default=None, repr=False)
+    smtp_url_file: Path | None = None
+    mail_from: str = "Canopy <no-reply@canopy.invalid>"
+    mail_dir: Path | None = None  # None: ``<data dir>/mail``
+    # The pages account mail links to; None: the address the request came to, at
+    # ``/accept-invitation`` and ``/reset-password``.
+    invitation_url: str | None = None
+    reset_url: str | None = None
+
+    @property
+    def mail_folder(self) -> Path:
+        """Where account mail goes when no SMTP server is set."""
+        return self.mail_dir or self.data_dir / "mail"
