@@ -2,7 +2,11 @@
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from canopy_kit.events.subscriptions import Subscriptions
+from canopy_kit.service import Runtime, UnknownEventType
+from canopy_kit.testing import make_settings
 from canopy_kit.testing.probe import probe_spec
 from canopy_kit.testing.shape import PLACES, ServiceSource, shape_problems
 
@@ -77,11 +81,6 @@ def test_subscriptions_name_defined_events_and_handlers_live_in_event_handlers(t
 
 
 def test_a_service_subscribing_to_an_undefined_event_does_not_start(sqlite_url):
-    import pytest
-
-    from canopy_kit.service import Runtime, UnknownEventType
-    from canopy_kit.testing import make_settings
-
     def subscriptions():
         subs = Subscriptions()
         subs.on("identity.person.registred")(lambda uow, event: None)
