@@ -1,23 +1,44 @@
+"""Identity's tests stand it up with the kit's harness (``canopy_kit.testing.harness``).
+
+Identity is the staff directory itself, so its trusts are written by its own commands (which
+record the events every other service's ``StaffDirectory`` imitates), and its callers carry the
+tokens identity issues, checked with its own keys, as in production.
+"""
+from datetime import date
+
 import pytest
 
-from canopy_kit.service import Runtime
-from canopy_kit.testing import handle_own_events, make_settings, prepare_database
-from canopy_kit.web.app import create_service_app
-from identity import commands
+from canopy_kit.testing import handle_own_events
+from canopy_kit.testing.harness import ServiceHarness
+from identity import commands, tokens
 from identity.service import SERVICE
 
 PASSWORD = "correct horse battery"
+START = date(2024, 9, 1)  # when the cast's employments, roles and line management begin
 
 
-class Identity:
-    """An identity service on a given database, with helpers to set up trusts and sign in."""
+class IdentityHarness(ServiceHarness):
+    """Identity on a migrated database: its runtime and documented client, signing in through its
+    own API, and its consumer's one job (account mail) on demand."""
 
     password = PASSWORD
 
     def __init__(self, database_url: str):
-        self.runtime = Runtime(SERVICE, make_settings("identity", database_url=database_url))
-        prepare_database(self.runtime)
-        self.client = create_service_app(self.runtime, testing=True).test_client()
+        super().__init__(SERVICE, database_url)
+        # The harness makes a service trust the tokens it mints; identity trusts only those it
+        # issues, verified with its own keys. The verifier is built at the first request, from this.
+        self.runtime.spec = SERVICE
+
+    def token(self, person_id: str, trust_id: str, grants=None) -> dict[str, str]:
+        """Headers with the access token identity issues to this person now (its grants are what
+        identity's tables say: ``grants`` is not needed)."""
+        settings = self.runtime.settings
+        with self.runtime.uow_factory() as uow:
+            token = tokens.issue_access_token(uow.session, person_id=person_id, trust_id=trust_id,
+                                              issuer=settings.token_issuer, audience=settings.token_audience,
+                                              passphrase=settings.key_passphrase)
+            uow.commit()  # the signing key, made at the first token
+        return {"Authorization": f"Bearer {token}"}
 
     def create_trust(self, slug="oak", email="admin@oak.example.org"):
         with self.runtime.uow_factory() as uow:
@@ -30,39 +51,39 @@ class Identity:
     def login(self, email="admin@oak.example.org", password=PASSWORD, **extra):
         return self.client.post("/v1/auth/login", json={"email": email, "password": password, **extra})
 
-    def send_mail(self):
-        """What identity's consumer does after a request: the account mail it asked for goes out."""
-        return handle_own_events(self.runtime)
-
-    def token(self, email="admin@oak.example.org"):
+    def access_token(self, email="admin@oak.example.org") -> str:
+        """The access token a sign-in with the cast's password gives."""
         response = self.login(email)
         assert response.status_code == 200, response.json
         return response.json["access_token"]
 
+    def send_mail(self):
+        """What identity's consumer does after a request: the account mail it asked for goes out."""
+        return handle_own_events(self.runtime)
+
 
 @pytest.fixture
 def identity(sqlite_url):
-    service = Identity(sqlite_url)
+    service = IdentityHarness(sqlite_url)
     yield service
-    service.runtime.dispose()
+    service.dispose()
 
 
 @pytest.fixture
 def identity_pg(postgres_url):
-    service = Identity(postgres_url)
+    service = IdentityHarness(postgres_url)
     yield service
-    service.runtime.dispose()
+    service.dispose()
 
 
-class SmallTrust:
-    """Two schools and a handful of people with the roles the permission tests need."""
+class TwoSchoolTrust:
+    """A trust with two schools, Ash Primary and Birch Academy, and the cast the permission tests
+    need: the admin, a headteacher of each school, two line managers at Ash with an appraisee each,
+    a teacher at Birch, and a trust leader who works at no school."""
 
-    def __init__(self, service: Identity, slug: str = "oak"):
-        from datetime import date
-
+    def __init__(self, service: IdentityHarness, slug: str = "oak"):
         self.service = service
-        uow_factory = service.runtime.uow_factory
-        with uow_factory() as uow:
+        with service.runtime.uow_factory() as uow:
             self.trust_id, self.admin = commands.create_trust_with_admin(
                 uow, name=f"{slug} trust", slug=slug, admin_given_name="Ada", admin_family_name="Admin",
                 admin_email=f"admin@{slug}.example.org", admin_password=PASSWORD)
@@ -70,19 +91,18 @@ class SmallTrust:
                                                 urn=f"{slug}-a")
             self.school_b = commands.add_school(uow, trust_id=self.trust_id, name="Birch Academy",
                                                 phase="secondary", urn=f"{slug}-b")
-            start = date(2024, 9, 1)
 
             def person(name, school, title="Teacher", category="teaching"):
                 person_id = commands.register_person(uow, trust_id=self.trust_id, given_name=name,
                                                      family_name="Test", email=f"{name.lower()}@{slug}.example.org")
                 if school:
                     commands.start_employment(uow, trust_id=self.trust_id, person_id=person_id, school_id=school,
-                                              job_title=title, staff_category=category, starts_on=start)
+                                              job_title=title, staff_category=category, starts_on=START)
                 return person_id
 
             def grant(person_id, role, scope_type, scope_id):
                 commands.grant_role(uow, trust_id=self.trust_id, person_id=person_id, role=role,
-                                    scope_type=scope_type, scope_id=scope_id, valid_from=start)
+                                    scope_type=scope_type, scope_id=scope_id, valid_from=START)
 
             self.head_a = person("Hana", self.school_a, "Headteacher", "leadership")
             grant(self.head_a, "headteacher", "school", self.school_a)
@@ -96,21 +116,15 @@ class SmallTrust:
             self.leader = person("Lena", None)
             grant(self.leader, "trust_leader", "trust", self.trust_id)
             commands.assign_line_manager(uow, trust_id=self.trust_id, person_id=self.teacher,
-                                         manager_id=self.manager, school_id=self.school_a, starts_on=start)
+                                         manager_id=self.manager, school_id=self.school_a, starts_on=START)
             commands.assign_line_manager(uow, trust_id=self.trust_id, person_id=self.colleague,
-                                         manager_id=self.other_manager, school_id=self.school_a, starts_on=start)
+                                         manager_id=self.other_manager, school_id=self.school_a, starts_on=START)
             uow.commit()
 
     def headers(self, person_id: str) -> dict:
-        from identity import tokens
-
-        with self.service.runtime.uow_factory() as uow:
-            token = tokens.issue_access_token(uow.session, person_id=person_id, trust_id=self.trust_id,
-                                              issuer="canopy-identity", audience="canopy")
-            uow.commit()
-        return {"Authorization": f"Bearer {token}"}
+        return self.service.token(person_id, self.trust_id)
 
 
 @pytest.fixture
 def trust(identity):
-    return SmallTrust(identity)
+    return TwoSchoolTrust(identity)

@@ -89,7 +89,7 @@ def test_logout_revokes_the_refresh_token(identity):
 
 def test_me_needs_a_valid_token(identity):
     trust_id, admin_id = identity.create_trust()
-    token = identity.token()
+    token = identity.access_token()
     me = identity.client.get("/v1/me", headers={"Authorization": f"Bearer {token}"})
     assert me.status_code == 200
     assert me.json["person_id"] == admin_id and me.json["trust"]["slug"] == "oak"
@@ -103,7 +103,7 @@ def test_token_signed_by_an_unknown_key_or_expired_is_401(identity):
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     _, admin_id = identity.create_trust()
-    real_kid = jwt.get_unverified_header(identity.token())["kid"]
+    real_kid = jwt.get_unverified_header(identity.access_token())["kid"]
     now = int(time.time())
     claims = {"iss": "canopy-identity", "aud": "canopy", "sub": admin_id, "trust_id": "x", "typ": "access",
               "grants": [], "iat": now, "exp": now + 60}
@@ -121,11 +121,11 @@ def test_token_signed_by_an_unknown_key_or_expired_is_401(identity):
 
 def test_key_rotation_keeps_old_tokens_valid(identity):
     identity.create_trust()
-    old_token = identity.token()
+    old_token = identity.access_token()
     with identity.runtime.uow_factory() as uow:
         new_kid = keys.rotate(uow.session)
         uow.commit()
-    new_token = identity.token()
+    new_token = identity.access_token()
     assert jwt.get_unverified_header(new_token)["kid"] == new_kid
     assert len(identity.client.get("/.well-known/jwks.json").json["keys"]) == 2
     for token in (old_token, new_token):
@@ -139,7 +139,7 @@ def test_schools_list_shows_only_the_callers_trust(identity):
         commands.add_school(uow, trust_id=oak_id, name="Oak Primary", phase="primary", urn="100001")
         commands.add_school(uow, trust_id=elm_id, name="Elm Academy", phase="secondary", urn="100002")
         uow.commit()
-    token = identity.token("admin@elm.example.org")
+    token = identity.access_token("admin@elm.example.org")
     page = identity.client.get("/v1/schools", headers={"Authorization": f"Bearer {token}"}).json
     assert [s["name"] for s in page["items"]] == ["Elm Academy"] and page["total"] == 1
 

@@ -168,7 +168,7 @@ def test_ten_thousand_rows_validate_and_apply(identity, trust):
 
 
 def _tom(**extra):
-    """A row for the SmallTrust's Tom, matching what he already has except what ``extra`` says."""
+    """A row for the TwoSchoolTrust's Tom, matching what he already has except what ``extra`` says."""
     return _row("tom@oak.example.org", "oak-a", given_name="Tom", family_name="Test", starts_on="2024-09-01",
                 roles="", **extra)
 
