@@ -1,4 +1,4 @@
 from canopy_kit.db.migrations import run_env
-from observation.db import metadata
+from observation.tables import metadata
 
 run_env(metadata)

@@ -16,11 +16,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from canopy_kit.auth.flask import current_principal
 from canopy_kit.auth.permissions import ListRule, Permissions
+from canopy_kit.errors import Forbidden
 from canopy_kit.projections.directory import ProjectedDirectory
-from canopy_kit.web.errors import ApiError, field_error
-from canopy_kit.web.request_uow import current_uow
+from observation.domain.observing import may_read, observation_school
 
 OBSERVER_ROLES = frozenset({"coach", "line_manager", "senior_leader", "headteacher"})
 FORM_MANAGERS_AT_SCHOOL = frozenset({"headteacher", "senior_leader", "school_admin"})
@@ -29,6 +28,9 @@ TRUST_OBSERVERS = frozenset({"trust_leader"})
 
 
 class Access:
+    """One caller's access, from their ``Permissions`` (the API's ``request_permissions()``) and
+    the directory those were decided over: no request needed, so tests build it directly."""
+
     def __init__(self, permissions: Permissions, directory: ProjectedDirectory):
         self.perms = permissions
         self.directory = directory
@@ -48,41 +50,21 @@ class Access:
         return works & (self.principal.schools_with(OBSERVER_ROLES) | managed)
 
     def require_may_observe(self, observee_id: str, school_id: str | None) -> str:
-        """The school the record is made at, or a precise 4xx (the observee is the caller's trust's:
+        """The school the record is made at, or why not (the observee is the caller's trust's:
         ``RecordCreateSchema`` looked them up)."""
-        if observee_id == self.me:
-            raise field_error("observee_id", "you cannot observe yourself")
-        schools = self.observable_schools(observee_id)
-        if school_id is not None:
-            if school_id not in schools:
-                raise ApiError(403, "you may not observe this person at that school",
-                               errors={"school_id": ["not a school where you may observe this person today"]})
-            return school_id
-        if not schools:
-            raise ApiError(403, "you may not observe this person")
-        if len(schools) > 1:
-            raise field_error("school_id", "the person works at several schools: say which")
-        return next(iter(schools))
+        observable = set() if observee_id == self.me else self.observable_schools(observee_id)
+        return observation_school(self.me, observee_id, observable, school_id)
 
     def may_read(self, record, shared_with: set[str]) -> bool:
-        if record.observer_id == self.me:
-            return True
-        if record.status == "draft":
-            return False
-        if record.observee_id == self.me or self.me in shared_with:
-            return True
-        if record.privacy != "reportable":
-            return False
-        windows = self.perms.record_windows("observation.read", record.observee_id)
-        return windows is None or any(p.school_id == record.school_id and p.contains(record.observed_on)
-                                      for p in windows)
+        return may_read(self.me, record, shared_with,
+                        lambda: self.perms.record_windows("observation.read", record.observee_id))
 
     def require_form_manager(self, owner_school_id: str | None) -> None:
         if self.principal.has_role("trust_admin"):
             return
         if owner_school_id is None or not self.principal.has_role(FORM_MANAGERS_AT_SCHOOL, school_id=owner_school_id):
-            raise ApiError(403, "you may not manage this form" if owner_school_id else
-                           "only a trust admin may manage the trust's own forms and frameworks")
+            raise Forbidden("you may not manage this form" if owner_school_id else
+                            "only a trust admin may manage the trust's own forms and frameworks")
 
     def coaching_pair_schools(self) -> set[str] | None:
         """Schools whose recorded coaching pairs the caller sees: None for trust leaders (all of them)."""
@@ -90,12 +72,19 @@ class Access:
             return None
         return self.principal.schools_with(COACHING_VIEW_AT_SCHOOL)
 
+    def require_coaching_pairs(self) -> set[str] | None:
+        """``coaching_pair_schools``, for a caller who sees some pairs; anyone else is refused."""
+        schools = self.coaching_pair_schools()
+        if schools is not None and not schools:
+            raise Forbidden("coaching pairs are for school leaders and trust leaders")
+        return schools
+
     def coaching_scope(self, school_id: str | None) -> None:
         """The coaching view: a school's leaders for their school; trust leaders for any or all."""
         if self.perms.schools_for("reports.trust") is None:
             return
         if school_id is None or not self.principal.has_role(COACHING_VIEW_AT_SCHOOL, school_id=school_id):
-            raise ApiError(403, "the coaching view is for trust leaders, and for a school's leaders at their school")
+            raise Forbidden("the coaching view is for trust leaders, and for a school's leaders at their school")
 
 
 def _sees_pair(caller: Access, pair) -> bool:
@@ -109,9 +98,3 @@ LISTS = {
     "/v1/coaching/pairs": ListRule("a school's recorded pairs for its leaders; all of them for trust leaders",
                                    allows=_sees_pair),
 }
-
-
-def access() -> Access:
-    """The caller's access in this request, decided from the token and the directory projection."""
-    directory = ProjectedDirectory.of(current_uow().session)  # the one authentication looked the caller up in
-    return Access(Permissions(current_principal(), directory), directory)

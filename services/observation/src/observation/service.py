@@ -6,8 +6,9 @@ from pathlib import Path
 from canopy_kit.service import Runtime, ServiceSpec
 from canopy_kit.web.ids import IdKind
 from observation.api import blueprints
-from observation.db import action_steps, framework_items, metadata, records, template_versions
-from observation.events import subscriptions
+from observation.settings import ObservationSettings
+from observation.subscriptions import subscriptions
+from observation.tables import action_steps, framework_items, metadata, records, template_versions
 
 
 def _id_kinds() -> dict:
@@ -29,6 +30,7 @@ SERVICE = ServiceSpec(
     metadata=metadata,
     migrations_dir=Path(__file__).resolve().parents[2] / "migrations",
     blueprints=blueprints,
+    settings_class=ObservationSettings,
     subscriptions=subscriptions,
     id_kinds=_id_kinds,
     load_demo=_load_demo,

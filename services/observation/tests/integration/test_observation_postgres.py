@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import func, inspect, select
 
 from canopy_kit.testing import outbox_events
-from observation.db import records
+from observation.tables import records
 
 pytestmark = pytest.mark.integration
 

@@ -7,12 +7,10 @@ from canopy_kit.auth.permissions import Permissions
 from canopy_kit.projections.directory import ProjectedDirectory
 from canopy_kit.service import Runtime
 from canopy_kit.testing.visibility import assert_agree, check_service, projected
-from observation import handlers
+from observation import commands, queries
 from observation.access import LISTS, Access
-from observation.db import coaching_pairs, frameworks, records, templates
-from observation.handlers.coaching import principle_titles
-from observation.handlers.templates import latest_version
 from observation.service import SERVICE
+from observation.tables import coaching_pairs, frameworks, records, templates
 
 DOCS = Path(__file__).resolve().parents[4] / "docs" / "permissions.md"
 NOTES = {"title": "Notes", "items": [{"id": "notes", "kind": "text", "label": "What went well"}]}
@@ -37,26 +35,26 @@ RECORDS = [
 def _seed_records(runtime: Runtime, world) -> None:
     with runtime.uow_factory() as uow:
         for trust in ("oak", "elm"):
-            handlers.ensure_national_frameworks(uow, world[trust])
+            commands.ensure_national_frameworks(uow, world[trust])
         forms = {}
         for trust, owner in (("oak", None), ("oak", "ash"), ("elm", None)):
-            template_id = handlers.create_template(
+            template_id = commands.create_template(
                 uow, trust_id=world[trust], name=f"Drop-in {owner or 'trust'}", actor_id=world["lena"],
                 owner_school_id=owner and world[owner], shared_with=None, definition={"sections": [NOTES]})
-            handlers.publish_template(uow, trust_id=world[trust], template_id=template_id, actor_id=world["lena"])
-            forms.setdefault(trust, latest_version(uow, template_id).id)
+            commands.publish_template(uow, trust_id=world[trust], template_id=template_id, actor_id=world["lena"])
+            forms.setdefault(trust, queries.latest_template_version(uow.session, template_id).id)
         made = {}
         for observer, observee, school, on, privacy, share in RECORDS:
             trust = world.trust_of[observee]
-            made[observee, privacy] = handlers.create_record(
+            made[observee, privacy] = commands.create_record(
                 uow, trust_id=world[trust], observer_id=world[observer], school_id=world[school], body={
                     "kind": "drop_in", "observee_id": world[observee], "observed_on": on, "privacy": privacy,
                     "template_version_id": forms[trust], "responses": {"notes": "Good"}, "share": share})
-        handlers.grant_access(uow, trust_id=world["oak"], record_id=made["tom", "developmental"],
+        commands.grant_access(uow, trust_id=world["oak"], record_id=made["tom", "developmental"],
                               actor_id=world["tom"], person_id=world["nico"])
-        principle = next(iter(principle_titles(uow, world["oak"])))
+        principle = next(iter(queries.principle_titles(uow.session, world["oak"])))
         for coach, coachee, school in (("cleo", "tom", "ash"), ("bea", "mo", "birch"), ("sol", "nico", None)):
-            handlers.record_pair(uow, trust_id=world["oak"], principle_id=principle, coach_id=world[coach],
+            commands.record_pair(uow, trust_id=world["oak"], principle_id=principle, coach_id=world[coach],
                                  coachee_id=world[coachee], school_id=school and world[school],
                                  starts_on=date(2026, 9, 1), actor_id=world["lena"])
         uow.commit()

@@ -3,7 +3,7 @@ version number clients read before."""
 
 
 def test_publishing_a_form_answers_the_published_version(trust, sections, principles):
-    client, admin = trust.service.client, trust.headers(trust.admin)
+    client, admin = trust.harness.client, trust.headers(trust.admin)
     template_id = client.post("/v1/templates", headers=admin,
                               json={"name": "Drop-in", "sections": sections(principles)}).json["id"]
     published = client.post(f"/v1/templates/{template_id}/publish", headers=admin)
@@ -17,7 +17,7 @@ def test_publishing_a_form_answers_the_published_version(trust, sections, princi
 
 
 def test_publishing_a_framework_answers_it_at_the_published_version(trust):
-    client, admin = trust.service.client, trust.headers(trust.admin)
+    client, admin = trust.harness.client, trust.headers(trust.admin)
     items = [{"code": "P1", "title": "Questioning"}, {"code": "P2", "title": "Feedback"}]
     framework_id = client.post("/v1/frameworks", headers=admin,
                                json={"key": "principles", "name": "Our principles", "items": items}).json["id"]

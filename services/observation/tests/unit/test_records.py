@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from canopy_kit.testing import outbox_events
-from observation.db import records
+from observation.tables import records
 
 
 def _count(service) -> int:

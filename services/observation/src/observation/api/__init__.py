@@ -1,4 +1,5 @@
-"""Observation's HTTP API: thin blueprints that parse, check permissions, call a handler, respond."""
+"""Observation's HTTP API: thin blueprints that parse, build the caller's access, read through
+``observation.queries`` or change through ``observation.commands``, and respond."""
 
 
 def blueprints() -> list:

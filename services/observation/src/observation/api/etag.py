@@ -5,7 +5,7 @@ import re
 
 from flask import request
 
-from canopy_kit.web.errors import field_error
+from canopy_kit.errors import BadRequest
 
 # ASCII digits only (str.isdigit also takes "²", which int() refuses), and few enough of them for
 # every database's integer: a version is a small number.
@@ -21,7 +21,7 @@ def expected_version() -> int | None:
         return None
     tag = header.strip().removeprefix("W/").strip('"')
     if not VERSION_TAG.fullmatch(tag):
-        raise field_error("If-Match", "must be an ETag this API returned", 400)
+        raise BadRequest.on("If-Match", "must be an ETag this API returned")
     return int(tag)
 
 

@@ -2,35 +2,27 @@
 from __future__ import annotations
 
 from flask_smorest import Blueprint
-from sqlalchemy import select
 
 from canopy_kit.auth.flask import authenticated, current_principal
-from canopy_kit.web.errors import ApiError
-from canopy_kit.web.idempotency import idempotent
-from canopy_kit.web.pagination import page_schema, paginate
 from canopy_kit.web.access_log import record_read
 from canopy_kit.web.docs import error_responses
+from canopy_kit.web.idempotency import idempotent
+from canopy_kit.web.pagination import page_schema, paginate
 from canopy_kit.web.request_uow import current_uow
-from observation import handlers, queries
-from observation.access import Access, access
+from canopy_kit.web.schemas import CreatedSchema
+from observation import commands, queries
+from observation.access import Access
+from observation.api.caller import caller
 from observation.api.etag import IF_MATCH_PARAMETER, expected_version, tagged
 from observation.api.schemas import (
-    AcknowledgeSchema, ActionStepSchema, CompleteStepSchema, CreatedSchema, RecordCreateSchema, RecordFieldsSchema,
-    RecordQuerySchema, RecordSchema, RecordSummarySchema, ShareSchema,
+    AcknowledgeSchema, ActionStepSchema, CompleteStepSchema, RecordCreateSchema, RecordFieldsSchema, RecordQuerySchema,
+    RecordSchema, RecordSummarySchema, ShareSchema,
 )
-from observation.db import action_steps, record_shares, records
-from observation.handlers.common import find
 
 
-def _readable(record_id: str, caller: Access | None = None):
+def _readable(record_id: str, access: Access | None = None):
     """The record if the caller may read it; otherwise it does not exist for them (404)."""
-    caller = caller or access()
-    record = find(current_uow(), records, record_id, caller.principal.trust_id, "record")
-    shared = set(current_uow().session.execute(
-        select(record_shares.c.person_id).where(record_shares.c.record_id == record_id)).scalars())
-    if not caller.may_read(record, shared):
-        raise ApiError(404, "no such record")
-    return record
+    return queries.readable_record(current_uow().session, access or caller(), record_id)
 
 
 def _log_reads(rows) -> None:
@@ -41,10 +33,10 @@ def _log_reads(rows) -> None:
 
 
 def _detail(record_id: str):
-    caller = access()
-    record = _readable(record_id, caller)
+    access = caller()
+    record = _readable(record_id, access)
     _log_reads([record._mapping])
-    private = caller.me in (record.observer_id, record.observee_id)
+    private = access.me in (record.observer_id, record.observee_id)
     return tagged(queries.record_detail(current_uow().session, record, include_private=private), record.row_version)
 
 
@@ -60,7 +52,7 @@ def blueprint() -> Blueprint:
     def list_records(args):
         """Records the caller may see: their own (as observee, from every school), those they made,
         those shared with them, and reportable records in their windows as a school leader or line manager."""
-        query = queries.visible_records(access(), current_principal().trust_id, args)
+        query = queries.visible_records(caller(), current_principal().trust_id, args)
         page = paginate(current_uow().session, query, args, scalars=False)
         _log_reads(page["items"])
         return page
@@ -74,10 +66,10 @@ def blueprint() -> Blueprint:
     def create_record(body):
         """Record an observation (a draft, or shared at once with ``share``). Send an
         ``Idempotency-Key`` from mobile: however often it is retried, one record is made."""
-        principal = current_principal()
-        school_id = access().require_may_observe(body["observee_id"], body["school_id"])
-        return {"id": handlers.create_record(current_uow(), trust_id=principal.trust_id,
-                                             observer_id=principal.person_id, school_id=school_id, body=body)}
+        access = caller()
+        school_id = access.require_may_observe(body["observee_id"], body["school_id"])
+        return {"id": commands.create_record(current_uow(), trust_id=access.principal.trust_id,
+                                             observer_id=access.me, school_id=school_id, body=body)}
 
     @blp.route("/<record_id>", methods=["GET"])
     @authenticated(blp)
@@ -96,7 +88,7 @@ def blueprint() -> Blueprint:
     def update_record(body, record_id):
         """Change a draft (the observer only), checked again against its form version."""
         _readable(record_id)
-        handlers.update_draft(current_uow(), trust_id=current_principal().trust_id, record_id=record_id,
+        commands.update_draft(current_uow(), trust_id=current_principal().trust_id, record_id=record_id,
                               actor_id=current_principal().person_id, changes=body,
                               expected_row_version=expected_version())
         return _detail(record_id)
@@ -108,7 +100,7 @@ def blueprint() -> Blueprint:
     def share(record_id):
         """The observer shares the draft with the observee; it can no longer be changed."""
         _readable(record_id)
-        handlers.share_record(current_uow(), trust_id=current_principal().trust_id, record_id=record_id,
+        commands.share_record(current_uow(), trust_id=current_principal().trust_id, record_id=record_id,
                               actor_id=current_principal().person_id)
         return _detail(record_id)
 
@@ -120,7 +112,7 @@ def blueprint() -> Blueprint:
     def acknowledge(body, record_id):
         """The observee acknowledges the record, with their response if they wish."""
         _readable(record_id)
-        handlers.acknowledge(current_uow(), trust_id=current_principal().trust_id, record_id=record_id,
+        commands.acknowledge(current_uow(), trust_id=current_principal().trust_id, record_id=record_id,
                              actor_id=current_principal().person_id, response=body["response"])
         return _detail(record_id)
 
@@ -131,10 +123,10 @@ def blueprint() -> Blueprint:
     @error_responses(blp, 403, 404)
     def grant_access(body, record_id):
         """The observee lets a colleague (e.g. their coach) see this record."""
-        caller = access()
-        _readable(record_id, caller)
-        handlers.grant_access(current_uow(), trust_id=caller.principal.trust_id, record_id=record_id,
-                              actor_id=caller.me, person_id=body["person_id"])
+        access = caller()
+        _readable(record_id, access)
+        commands.grant_access(current_uow(), trust_id=access.principal.trust_id, record_id=record_id,
+                              actor_id=access.me, person_id=body["person_id"])
         return _detail(record_id)
 
     @blp.route("/<record_id>/action-steps/<step_id>/complete", methods=["POST"])
@@ -145,16 +137,12 @@ def blueprint() -> Blueprint:
     def complete_step(body, record_id, step_id):
         """Mark an action step done (the observer or the observee), e.g. in a follow-up drop-in."""
         _readable(record_id)
-        trust_id = current_principal().trust_id
-        step = find(current_uow(), action_steps, step_id, trust_id, "action step")
-        if step.record_id != record_id:
-            raise ApiError(404, "no such action step")
+        session, trust_id = current_uow().session, current_principal().trust_id
+        queries.record_action_step(session, trust_id, record_id, step_id)
         if body["in_record_id"]:
             _readable(body["in_record_id"])
-        handlers.complete_action_step(current_uow(), trust_id=trust_id, step_id=step_id,
+        commands.complete_action_step(current_uow(), trust_id=trust_id, step_id=step_id,
                                       actor_id=current_principal().person_id, in_record_id=body["in_record_id"])
-        row = find(current_uow(), action_steps, step_id, trust_id, "action step")
-        return {"id": row.id, "text": row.text, "due_on": row.due_on, "status": row.status,
-                "completed_in_record_id": row.completed_in_record_id}
+        return queries.describe_action_step(queries.record_action_step(session, trust_id, record_id, step_id))
 
     return blp

@@ -10,10 +10,6 @@ Text = lambda limit, **kw: fields.String(validate=validate.Length(max=limit), **
 Title = lambda **kw: fields.String(validate=validate.Length(min=1, max=200), **kw)  # noqa: E731
 
 
-class CreatedSchema(Schema):
-    id = fields.String(required=True)
-
-
 class ScalePointSchema(Schema):
     value = fields.Float(required=True, allow_nan=False, validate=validate.Range(min=-1000, max=1000))
     label = fields.String(required=True, validate=validate.Length(min=1, max=100))

@@ -10,14 +10,17 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Iterator
 
+from canopy_kit.errors import Invalid
+
 CHOICE_KINDS = ("single_choice", "multiple_choice", "checklist")
 
 
-class FormError(ValueError):
-    """Input that does not fit a form: ``field`` names where, ``reason`` says why."""
+class FormError(Invalid):
+    """Input that does not fit a form: ``field`` names where, ``reason`` says why (an invalid field,
+    answered as the platform answers every other)."""
 
     def __init__(self, field: str, reason: str):
-        super().__init__(f"{field}: {reason}")
+        super().__init__(f"{field}: {reason}", errors={field: [reason]})
         self.field = field
         self.reason = reason
 

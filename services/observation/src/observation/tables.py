@@ -6,11 +6,24 @@ Form definitions and responses are JSON text: their shape is checked by ``observ
 """
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from sqlalchemy import (
     Column, Date, DateTime, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text, UniqueConstraint,
 )
 
 metadata = MetaData()
+
+
+def to_json(value: Any) -> str:
+    """A JSON text column's value: keys sorted, so that equal values are equal text."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+
+def from_json(text: str | None) -> Any:
+    return None if text is None else json.loads(text)
+
 
 Id = String(36)
 

@@ -2,17 +2,12 @@
 national standards (so its forms can link to them from the start)."""
 from __future__ import annotations
 
-from canopy_kit.events.subscriptions import ReceivedEvent, Subscriptions
+from canopy_kit.events.subscriptions import Subscriptions
 from canopy_kit.projections.directory import subscribe_directory
-
-
-def _seed_national_frameworks(uow, event: ReceivedEvent) -> None:
-    from observation.handlers import ensure_national_frameworks
-
-    ensure_national_frameworks(uow, event.trust_id)
+from observation.event_handlers import trusts
 
 
 def subscriptions() -> Subscriptions:
     subs = subscribe_directory(Subscriptions())
-    subs.on("identity.trust.created")(_seed_national_frameworks)
+    subs.on("identity.trust.created")(trusts.trust_created)
     return subs

@@ -1,0 +1,1 @@
+"""What observation does with other services' events, beyond the kit's directory projection."""
