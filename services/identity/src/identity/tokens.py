@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from canopy_kit.auth import Grant
 from canopy_kit.clock import as_utc, now as _now
+from canopy_kit.identifiers import new_id
 from identity import keys
 from identity.tables import group_schools, people, refresh_tokens, role_grants
 
@@ -77,10 +78,10 @@ def issue_access_token(session: Session, *, person_id: str, trust_id: str, issue
 def issue_pair(session: Session, *, person_id: str, trust_id: str, issuer: str, audience: str,
                family_id: str | None = None, passphrase: str | None = None) -> tuple[TokenPair, str]:
     refresh = secrets.token_urlsafe(32)
-    row_id = str(uuid.uuid4())
+    row_id = new_id()
     now = _now()
     session.execute(refresh_tokens.insert().values(
-        id=row_id, token_hash=token_hash(refresh), family_id=family_id or str(uuid.uuid4()), person_id=person_id,
+        id=row_id, token_hash=token_hash(refresh), family_id=family_id or new_id(), person_id=person_id,
         trust_id=trust_id, issued_at=now, expires_at=now + REFRESH_TOKEN_TTL,
     ))
     access = issue_access_token(session, person_id=person_id, trust_id=trust_id, issuer=issuer,
@@ -104,10 +105,10 @@ def rotate_refresh(session: Session, token: str, *, issuer: str, audience: str,
     if status != "active":
         revoke_family(session, row.family_id)
         raise RefreshRejected("account is not active")
-    pair, new_id = issue_pair(session, person_id=row.person_id, trust_id=row.trust_id, issuer=issuer,
-                              audience=audience, family_id=row.family_id, passphrase=passphrase)
+    pair, successor_id = issue_pair(session, person_id=row.person_id, trust_id=row.trust_id, issuer=issuer,
+                                    audience=audience, family_id=row.family_id, passphrase=passphrase)
     session.execute(update(refresh_tokens).where(refresh_tokens.c.id == row.id)
-                    .values(revoked_at=_now(), replaced_by=new_id))
+                    .values(revoked_at=_now(), replaced_by=successor_id))
     return pair
 
 

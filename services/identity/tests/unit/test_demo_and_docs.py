@@ -72,3 +72,30 @@ def test_cli_creates_a_trust_with_its_first_admin(tmp_path, monkeypatch, capsys)
     assert canopy(["identity", "dead-letters", "list"]) == 0
     assert capsys.readouterr().out.strip() == "[]"
     assert canopy(["identity", "dead-letters", "show", "no-such-event"]) == 1
+
+
+def test_every_record_the_demo_writes_has_its_event(identity):
+    """The demo writes through identity's commands, so every other service's directory (and every
+    dashboard over it) holds all of the demo trust: each row has the event that announces it, and
+    each ended employment, grant and line management the event that ends it."""
+    load_demo(identity.runtime)
+    announced: dict[str, set] = {}
+    for event in outbox_events(identity.runtime):
+        for key in ("school_id", "person_id", "employment_id", "grant_id", "assignment_id"):
+            if key in event.payload:
+                announced.setdefault(f"{event.event_type}:{key}", set()).add(str(event.payload[key]))
+    with identity.runtime.engine.connect() as conn:
+        def ids(table, *where):
+            return set(conn.execute(select(table.c.id).where(*where)).scalars())
+
+        assert ids(schools) == announced["identity.school.added:school_id"]
+        assert ids(people) == announced["identity.person.registered:person_id"]
+        assert ids(employments) == announced["identity.employment.started:employment_id"]
+        assert ids(role_grants) == announced["identity.role.granted:grant_id"]
+        assert ids(line_managers) == announced["identity.line_manager.assigned:assignment_id"]
+        assert ids(employments, employments.c.ends_on.is_not(None)) == \
+            announced["identity.employment.ended:employment_id"]
+        assert ids(role_grants, role_grants.c.valid_to.is_not(None)) == announced["identity.role.revoked:grant_id"]
+        assert ids(line_managers, line_managers.c.ends_on.is_not(None)) == \
+            announced["identity.line_manager.ended:assignment_id"]
+        assert ids(people, people.c.status == "disabled") == announced["identity.account.disabled:person_id"]
