@@ -1,11 +1,9 @@
 """Page-numbered lists: ``?page=2&page_size=50`` -> ``{"items", "page", "page_size", "total"}``."""
 from __future__ import annotations
 
-from typing import Any
-
 from marshmallow import Schema, fields, validate
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session
+
+from canopy_kit.db.pages import paginate  # noqa: F401  (a view may page a query it was handed)
 
 MAX_PAGE_SIZE = 200
 
@@ -26,12 +24,3 @@ def page_schema(item_schema: type[Schema], name: str | None = None) -> type[Sche
         },
         name=name or item_schema.__name__.replace("Schema", "") + "Page",
     )
-
-
-def paginate(session: Session, query: Select, args: dict[str, Any], *, scalars: bool = True) -> dict[str, Any]:
-    """Run ``query`` for one page; the total comes from the same filters without ordering."""
-    page, size = args.get("page", 1), args.get("page_size", 50)
-    total = session.execute(select(func.count()).select_from(query.order_by(None).subquery())).scalar_one()
-    rows = session.execute(query.limit(size).offset((page - 1) * size))
-    items = list(rows.scalars() if scalars else rows.mappings())
-    return {"items": items, "page": page, "page_size": size, "total": total}
