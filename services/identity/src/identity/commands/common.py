@@ -37,6 +37,15 @@ def line_payload(row) -> dict[str, Any]:
             "school_id": row.school_id, "starts_on": row.starts_on, "ends_on": row.ends_on}
 
 
+def taken(uow: UnitOfWork, table, trust_id: str, column: str, value: str, except_id: str | None = None) -> bool:
+    """Does another row of the trust (than ``except_id``) already hold ``value`` in ``column``? The
+    unique constraints hold when two requests race; asking first lets the refusal name the field."""
+    query = select(table.c.id).where(table.c.trust_id == trust_id, table.c[column] == value)
+    if except_id:
+        query = query.where(table.c.id != except_id)
+    return uow.session.execute(query).first() is not None
+
+
 def reload(uow: UnitOfWork, table, row_id: str) -> Row:
     """The row as this transaction left it: what its event says."""
     return uow.session.execute(select(table).where(table.c.id == row_id)).one()
@@ -51,4 +60,4 @@ def audit(uow: UnitOfWork, *, trust_id: str | None, action: str, actor_id: str |
 
 
 __all__ = ["audit", "employment_payload", "grant_payload", "line_payload", "new_id", "now", "person_payload",
-           "reload", "school_payload"]
+           "reload", "school_payload", "taken"]

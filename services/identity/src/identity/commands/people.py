@@ -15,7 +15,7 @@ from canopy_kit.db.uow import UnitOfWork
 from canopy_kit.errors import Conflict
 from identity import passwords
 from identity.commands.accounts import disable_account
-from identity.commands.common import audit, employment_payload, new_id, now, person_payload, reload
+from identity.commands.common import audit, employment_payload, new_id, now, person_payload, reload, taken
 from identity.commands.line_management import end_open_assignments
 from identity.commands.roles import end_grant
 from identity.domain import employments as employment_rules
@@ -27,18 +27,11 @@ from identity.tables import employments, people, role_grants, schools
 EMAIL_TAKEN = "already used by someone in this trust"
 
 
-def _email_taken(uow: UnitOfWork, trust_id: str, email: str, except_id: str | None = None) -> bool:
-    query = select(people.c.id).where(people.c.trust_id == trust_id, people.c.email == email)
-    if except_id:
-        query = query.where(people.c.id != except_id)
-    return uow.session.execute(query).first() is not None
-
-
 def register_person(uow: UnitOfWork, *, trust_id: str, given_name: str, family_name: str, email: str,
                     preferred_name: str | None = None, password: str | None = None,
                     actor_id: str | None = None) -> str:
     email = normalise_email(email)
-    if _email_taken(uow, trust_id, email):
+    if taken(uow, people, trust_id, "email", email):
         raise Conflict.on("email", EMAIL_TAKEN)
     password_hash = None
     if password is not None:
@@ -59,7 +52,7 @@ def update_person(uow: UnitOfWork, *, trust_id: str, person_id: str, changes: di
     row_in_trust(uow.session, people, person_id, trust_id, "person", lock=True)
     if "email" in changes:
         changes["email"] = normalise_email(changes["email"])
-        if _email_taken(uow, trust_id, changes["email"], except_id=person_id):
+        if taken(uow, people, trust_id, "email", changes["email"], except_id=person_id):
             raise Conflict.on("email", EMAIL_TAKEN)
     if not changes:
         return

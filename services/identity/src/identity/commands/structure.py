@@ -8,7 +8,7 @@ from sqlalchemy import delete, select, update
 from canopy_kit.db.rows import row_in_trust
 from canopy_kit.db.uow import UnitOfWork
 from canopy_kit.errors import Conflict, Invalid
-from identity.commands.common import audit, new_id, now, reload, school_payload
+from identity.commands.common import audit, new_id, now, reload, school_payload, taken
 from identity.commands.people import register_person
 from identity.commands.roles import grant_role
 from identity.domain.structure import school_urn, trust_slug
@@ -40,25 +40,17 @@ def create_trust_with_admin(uow: UnitOfWork, *, name: str, slug: str, admin_give
     return trust_id, admin_id
 
 
-def _taken(uow: UnitOfWork, table, trust_id: str, value: str, except_id: str | None = None,
-           column: str = "name") -> bool:
-    query = select(table.c.id).where(table.c.trust_id == trust_id, table.c[column] == value)
-    if except_id:
-        query = query.where(table.c.id != except_id)
-    return uow.session.execute(query).first() is not None
-
-
 def _check_urn(uow: UnitOfWork, trust_id: str, urn: str | None, except_id: str | None = None) -> None:
     """A URN names one school of the trust: the importer finds schools by it (the unique index
     ``uq_schools_trust_urn`` holds when two requests race; this names the field)."""
-    if urn is not None and _taken(uow, schools, trust_id, urn, except_id, column="urn"):
+    if urn is not None and taken(uow, schools, trust_id, "urn", urn, except_id):
         raise Conflict.on("urn", f"another school of the trust has URN {urn}")
 
 
 def add_school(uow: UnitOfWork, *, trust_id: str, name: str, phase: str, urn: str | None = None,
                actor_id: str | None = None) -> str:
     name, urn = name.strip(), school_urn(urn)
-    if _taken(uow, schools, trust_id, name):
+    if taken(uow, schools, trust_id, "name", name):
         raise Conflict.on("name", SCHOOL_NAME_TAKEN)
     _check_urn(uow, trust_id, urn)
     school_id = new_id()
@@ -75,7 +67,7 @@ def update_school(uow: UnitOfWork, *, trust_id: str, school_id: str, changes: di
     row_in_trust(uow.session, schools, school_id, trust_id, "school", lock=True)
     if "name" in changes:
         changes["name"] = changes["name"].strip()
-        if _taken(uow, schools, trust_id, changes["name"], except_id=school_id):
+        if taken(uow, schools, trust_id, "name", changes["name"], except_id=school_id):
             raise Conflict.on("name", SCHOOL_NAME_TAKEN)
     if "urn" in changes:
         changes["urn"] = school_urn(changes["urn"])
@@ -104,7 +96,7 @@ def _set_group_schools(uow: UnitOfWork, trust_id: str, group_id: str, school_ids
 def create_group(uow: UnitOfWork, *, trust_id: str, name: str, school_ids: list[str],
                  actor_id: str | None = None) -> str:
     name = name.strip()
-    if _taken(uow, school_groups, trust_id, name):
+    if taken(uow, school_groups, trust_id, "name", name):
         raise Conflict.on("name", GROUP_NAME_TAKEN)
     group_id = new_id()
     uow.session.execute(school_groups.insert().values(id=group_id, trust_id=trust_id, name=name))
@@ -118,7 +110,7 @@ def update_group(uow: UnitOfWork, *, trust_id: str, group_id: str, name: str, sc
                  actor_id: str | None = None) -> None:
     row_in_trust(uow.session, school_groups, group_id, trust_id, "group", lock=True)
     name = name.strip()
-    if _taken(uow, school_groups, trust_id, name, except_id=group_id):
+    if taken(uow, school_groups, trust_id, "name", name, except_id=group_id):
         raise Conflict.on("name", GROUP_NAME_TAKEN)
     uow.session.execute(update(school_groups).where(school_groups.c.id == group_id).values(name=name))
     members = _set_group_schools(uow, trust_id, group_id, school_ids)
