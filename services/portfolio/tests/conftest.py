@@ -1,45 +1,39 @@
+"""Portfolio on a given database (``canopy_kit.testing.harness``), with a small trust put into its
+directory projection the way production fills it: identity-shaped events through its inbox."""
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select, update
 
-from canopy_kit.service import Runtime
-from canopy_kit.testing import make_settings, prepare_database
-from canopy_kit.testing.directory import DirectoryBuilder, TokenMinter
-from canopy_kit.web.app import create_service_app
-from portfolio.tables import evaluations
+from canopy_kit.testing.harness import ServiceHarness, StaffDirectory
 from portfolio.service import SERVICE
+from portfolio.tables import evaluations
 
 
-class Portfolio:
-    """The portfolio service on a database, with a directory and tokens for a small trust:
-    Pia taught at Ash until August 2025, then moved to Birch; Cleo is Ash's CPD lead, Hal is
-    Birch's head, Bo manages Pia at Birch, Vic is another teacher at Ash."""
+class PortfolioCast(StaffDirectory):
+    """Pia taught at Ash until August 2025, then moved to Birch; Cleo is Ash's CPD lead, Hal is
+    Birch's head, Bo manages Pia at Birch, Vic is another teacher at Ash, Lou a trust leader; Sam
+    is a CPD lead in another trust. ``get``/``post``/``patch`` call the API as one of them."""
 
-    def __init__(self, database_url: str, data_dir):
-        minter = TokenMinter()
-        settings = make_settings("portfolio", database_url=database_url, data_dir=data_dir)
-        self.runtime = Runtime(minter.spec_with_keys(SERVICE), settings)
-        prepare_database(self.runtime)
-        self.client = create_service_app(self.runtime, testing=True).test_client()
-        from datetime import date
-
-        d = self.directory = DirectoryBuilder(self.runtime, minter)
-        self.ash, self.birch = d.school("Ash Primary"), d.school("Birch Academy", "secondary")
-        self.pia = d.person("Pia", self.ash, ends_on=date(2025, 8, 31))
-        d.employ(self.pia, self.birch, starts_on=date(2025, 9, 1))
-        self.cleo = d.person("Cleo", self.ash, roles=("cpd_lead",))
-        self.hal = d.person("Hal", self.birch, roles=("headteacher",))
-        self.bo = d.person("Bo", self.birch)
-        d.manage(self.bo, self.pia, self.birch, starts_on=date(2025, 9, 1))
-        self.vic = d.person("Vic", self.ash)
-        self.lead = d.person("Lou", None, roles=("trust_leader",))
-        self.other_trust = DirectoryBuilder(self.runtime, minter)
-        self.stranger = self.other_trust.person("Sam", self.other_trust.school("Elm"), roles=("cpd_lead",))
+    def __init__(self, harness: ServiceHarness):
+        super().__init__(harness, "oak")
+        self.client, self.runtime = harness.client, harness.runtime
+        self.ash, self.birch = self.school("Ash Primary"), self.school("Birch Academy", "secondary")
+        self.pia = self.person("Pia", self.ash, ends_on="2025-08-31")
+        self.employ(self.pia, self.birch, starts_on="2025-09-01")
+        self.cleo = self.person("Cleo", self.ash, role="cpd_lead")
+        self.hal = self.person("Hal", self.birch, role="headteacher")
+        self.bo = self.person("Bo", self.birch)
+        self.manage(self.bo, self.pia, self.birch, starts_on="2025-09-01")
+        self.vic = self.person("Vic", self.ash)
+        self.lead = self.person("Lou", role="trust_leader")
+        self.other_trust = StaffDirectory(harness, "elm")
+        self.stranger = self.other_trust.person("Sam", self.other_trust.school("Elm"), role="cpd_lead")
+        self.publish()
+        self.other_trust.publish()
 
     def as_(self, person_id):
-        builder = self.other_trust if person_id == self.stranger else self.directory
-        return builder.headers(person_id)
+        return (self.other_trust if person_id in self.other_trust.grants else self).headers(person_id)
 
     def get(self, who, path):
         return self.client.get(path, headers=self.as_(who))
@@ -60,16 +54,16 @@ class Portfolio:
 
 @pytest.fixture
 def portfolio(sqlite_url, tmp_path):
-    service = Portfolio(sqlite_url, tmp_path)
-    yield service
-    service.runtime.dispose()
+    harness = ServiceHarness(SERVICE, sqlite_url, data_dir=tmp_path)
+    yield PortfolioCast(harness)
+    harness.dispose()
 
 
 @pytest.fixture
 def portfolio_pg(postgres_url, tmp_path):
-    service = Portfolio(postgres_url, tmp_path)
-    yield service
-    service.runtime.dispose()
+    harness = ServiceHarness(SERVICE, postgres_url, data_dir=tmp_path)
+    yield PortfolioCast(harness)
+    harness.dispose()
 
 
 def activity(**changes):

@@ -1,29 +1,34 @@
-"""A year of CPD for the demo trust: activities, requests, evaluations and a trust programme.
+"""A year of CPD for the demo trust: activities, evaluations, requests and their decisions, and a
+trust programme, all written through the same commands the API calls, so that every record has
+its events and reporting counts everything the demo wrote.
 
 Portfolio knows people only from its directory projection, which its consumer fills from
 identity's events; until that has happened this answers ``pending`` and ``canopy up`` asks again.
-Loading is deterministic, bulk, and happens once per trust.
+Loading is deterministic for a given directory, happens in one transaction, and once per trust.
 """
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import random
+import time
+from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
 from canopy_contracts.events.portfolio import ACTIVITY_TYPES
+from canopy_kit.db.uow import UnitOfWork
 from canopy_kit.projections.directory_tables import dir_employments, dir_people, dir_role_grants
 from canopy_kit.service import Runtime
-from portfolio.tables import activities, cpd_requests, evaluations
-from portfolio.commands.activities import activity_payload, activity_rows
-from portfolio.commands.common import new_id, now
+from portfolio.commands.activities import record_activities
+from portfolio.commands.evaluations import submit
 from portfolio.commands.programme import publish_course
-from portfolio.commands.requests import approved_activity_fields
+from portfolio.commands.requests import decide, submit_request
+from portfolio.domain.requests import DECIDING_ROLES, RoleAt
+from portfolio.tables import activities, evaluations
 
 YEAR_START, YEAR_END = date(2024, 9, 2), date(2025, 7, 18)
+ASKED_AHEAD = timedelta(days=21)  # a request is made three weeks before the activity
 TITLES = {
     "course": ["Reading fluency in KS2", "Teaching for mastery in maths", "Adaptive teaching for SEND"],
     "conference": ["ResearchED national conference", "Trust literacy conference"],
@@ -35,7 +40,7 @@ TITLES = {
     "other": ["Subject network meeting"],
 }
 STANDARDS = ["TS1", "TS2", "TS3", "TS4", "TS5", "TS6", "TS7", "TS8d"]
-
+INTERNAL = ("inset", "trust_programme", "coaching", "peer_observation")
 
 
 def _staff(session) -> tuple[str | None, list]:
@@ -55,80 +60,110 @@ def _day_within(rng: random.Random, start: date, end: date) -> date | None:
 
 
 def load_demo(runtime: Runtime) -> dict:
-    rng = random.Random(2026)
+    rng, started = random.Random(2026), time.monotonic()
     with runtime.uow_factory() as uow:
-        session = uow.session
-        trust_id, employment_rows = _staff(session)
+        trust_id, employment_rows = _staff(uow.session)
         if trust_id is None or not employment_rows:
             return {"created": False, "pending": True, "reason": "directory not yet projected"}
-        if session.execute(select(func.count()).select_from(activities)
-                           .where(activities.c.trust_id == trust_id)).scalar():
+        if uow.session.execute(select(func.count()).select_from(activities)
+                               .where(activities.c.trust_id == trust_id)).scalar():
             return {"created": False}
-        activity_rows_all, evaluation_rows, events = [], [], []
-        for person_id, school_id, starts_on, ends_on in employment_rows:
-            for _ in range(rng.randint(2, 6)):
-                day = _day_within(rng, starts_on, ends_on)
-                if day is None:
-                    continue
-                kind = rng.choice(ACTIVITY_TYPES)
-                fields = {"title": rng.choice(TITLES[kind]), "activity_type": kind,
-                          "delivery": "internal" if kind in ("inset", "trust_programme", "coaching",
-                                                             "peer_observation") else "external",
-                          "provider": None, "starts_on": day, "ends_on": day,
-                          "hours": Decimal(rng.choice([1, 1.5, 2, 3, 6])),
-                          "cost": Decimal(rng.choice([0, 0, 0, 45, 120, 250])), "cover_needed": rng.random() < 0.2,
-                          "linked_standards": rng.sample(STANDARDS, 2), "linked_objectives": [],
-                          "reflection": None, "school_id": school_id}
-                row, evals = activity_rows(session, trust_id=trust_id, person_id=person_id, fields=fields,
-                                           source="self")
-                for evaluation in evals:  # most people evaluate straight after; fewer follow up
-                    evaluation.update(submitted_at=None, reaction=None, learning=None, use_in_practice=None)
-                    if rng.random() < (0.75 if evaluation["stage"] == "immediate" else 0.4):
-                        evaluation.update(submitted_at=now(), reaction=rng.randint(3, 5), learning=rng.randint(2, 5),
-                                          use_in_practice=rng.randint(2, 5) if evaluation["stage"] == "follow_up"
-                                          else None)
-                activity_rows_all.append(row)
-                evaluation_rows.extend(evals)
-                events.append(("portfolio.cpd.recorded", activity_payload(SimpleNamespace(**row)),
-                               {"trust_id": trust_id, "school_id": school_id}))
-        requests = _requests(rng, trust_id, employment_rows)
-        for request in requests:  # an approved request is an activity in the portfolio
-            if request["status"] == "approved":
-                row, evals = activity_rows(session, trust_id=trust_id, person_id=request["person_id"],
-                                           fields=approved_activity_fields(request), source="request")
-                request["activity_id"] = row["id"]
-                activity_rows_all.append(row)
-                evaluation_rows.extend({**e, "submitted_at": None, "reaction": None, "learning": None,
-                                        "use_in_practice": None} for e in evals)
-                events.append(("portfolio.cpd.recorded", activity_payload(SimpleNamespace(**row)),
-                               {"trust_id": trust_id, "school_id": row["school_id"]}))
-        session.execute(insert(activities), activity_rows_all)
-        session.execute(insert(evaluations), evaluation_rows)
-        session.execute(insert(cpd_requests), requests)
-        uow.publish_many(events)
-        leader = session.execute(select(dir_role_grants.c.person_id).where(
-            dir_role_grants.c.role == "trust_leader")).scalar() or employment_rows[0][0]
-        for title in ("Coaching for middle leaders", "Early career teacher network", "Leading literacy"):
-            publish_course(uow, trust_id=trust_id, actor_id=leader, sessions=[
-                {"held_on": date(2025, month, 12), "location": "Trust hub", "places": 30} for month in (10, 1, 4)],
-                fields={"title": title, "description": "", "activity_type": "trust_programme", "hours": 3,
-                        "linked_standards": ["TS8d"]})
+        recorded = _record_the_year(uow, rng, trust_id, employment_rows)
+        evaluated = _evaluate(uow, rng, trust_id, recorded)
+        requests, decided = _ask_and_decide(uow, rng, trust_id, employment_rows)
+        _publish_programme(uow, trust_id, employment_rows)
         uow.commit()
-    return {"created": True, "activities": len(activity_rows_all), "evaluations": len(evaluation_rows),
-            "requests": len(requests)}
+    return {"created": True, "activities": len(recorded) + decided["approved"], "evaluations_submitted": evaluated,
+            "requests": requests, "decisions": dict(decided), "seconds": round(time.monotonic() - started, 2)}
 
 
-def _requests(rng: random.Random, trust_id: str, employment_rows) -> list[dict]:
-    rows = []
+def _record_the_year(uow: UnitOfWork, rng: random.Random, trust_id: str, employment_rows) -> list[str]:
+    """Two to six activities for each employment, each recorded by its person."""
+    recorded = []
+    for person_id, school_id, starts_on, ends_on in employment_rows:
+        for _ in range(rng.randint(2, 6)):
+            day = _day_within(rng, starts_on, ends_on)
+            if day is None:
+                continue
+            kind = rng.choice(ACTIVITY_TYPES)
+            fields = {"title": rng.choice(TITLES[kind]), "activity_type": kind,
+                      "delivery": "internal" if kind in INTERNAL else "external",
+                      "provider": None, "starts_on": day, "ends_on": day,
+                      "hours": Decimal(rng.choice([1, 1.5, 2, 3, 6])),
+                      "cost": Decimal(rng.choice([0, 0, 0, 45, 120, 250])), "cover_needed": rng.random() < 0.2,
+                      "linked_standards": rng.sample(STANDARDS, 2), "linked_objectives": [],
+                      "reflection": None, "school_id": school_id}
+            recorded += record_activities(uow, trust_id=trust_id, person_ids=[person_id], fields=fields,
+                                          source="self", actor_id=person_id)
+    return recorded
+
+
+def _evaluate(uow: UnitOfWork, rng: random.Random, trust_id: str, activity_ids: list[str]) -> int:
+    """Most people evaluate straight after; fewer follow up. Returns how many were submitted."""
+    order = {activity_id: n for n, activity_id in enumerate(activity_ids)}
+    rows = sorted(uow.session.execute(select(evaluations.c.id, evaluations.c.activity_id, evaluations.c.person_id,
+                                             evaluations.c.stage).where(evaluations.c.trust_id == trust_id)).all(),
+                  key=lambda e: (order.get(e.activity_id, len(order)), e.stage != "immediate"))
+    submitted = 0
+    for evaluation in rows:
+        if evaluation.activity_id not in order:
+            continue
+        follow_up = evaluation.stage == "follow_up"
+        if rng.random() < (0.4 if follow_up else 0.75):
+            submit(uow, trust_id=trust_id, person_id=evaluation.person_id, evaluation_id=evaluation.id, answers={
+                "reaction": rng.randint(3, 5), "learning": rng.randint(2, 5),
+                "use_in_practice": rng.randint(2, 5) if follow_up else None})
+            submitted += 1
+    return submitted
+
+
+def _deciders(uow: UnitOfWork, trust_id: str) -> dict[str, list[tuple[str, str]]]:
+    """For each school, ``(person, role)`` of those who decide its CPD requests."""
+    rows = uow.session.execute(
+        select(dir_role_grants.c.scope_id, dir_role_grants.c.person_id, dir_role_grants.c.role)
+        .where(dir_role_grants.c.trust_id == trust_id, dir_role_grants.c.scope_type == "school",
+               dir_role_grants.c.role.in_(DECIDING_ROLES), dir_role_grants.c.valid_to.is_(None))
+        .order_by(dir_role_grants.c.scope_id, dir_role_grants.c.role, dir_role_grants.c.person_id)).all()
+    found = defaultdict(list)
+    for school_id, person_id, role in rows:
+        found[school_id].append((person_id, role))
+    return found
+
+
+def _ask_and_decide(uow: UnitOfWork, rng: random.Random, trust_id: str, employment_rows) -> tuple[int, dict]:
+    """Requests from up to 300 people, asked three weeks ahead; each school's first decider (never
+    the requester) approves most, declines some and leaves a few pending."""
+    deciders, asked, by_decider = _deciders(uow, trust_id), 0, defaultdict(list)
+    decided = defaultdict(int)
     for person_id, school_id, starts_on, ends_on in rng.sample(employment_rows, min(300, len(employment_rows))):
         day = _day_within(rng, starts_on, ends_on)
         if day is None:
             continue
-        status = rng.choices(["approved", "declined", "pending"], [7, 2, 1])[0]
-        rows.append({"id": new_id(), "trust_id": trust_id, "person_id": person_id, "school_id": school_id,
-                     "title": rng.choice(TITLES["course"] + TITLES["conference"]), "activity_type": "course",
-                     "provider": "External provider", "starts_on": day, "ends_on": day, "hours": Decimal(6),
-                     "cost": Decimal(rng.choice([60, 120, 250, 400])), "cover_needed": rng.random() < 0.5,
-                     "reason": "Linked to my objectives", "status": status, "created_at": now(),
-                     "decided_at": now() if status != "pending" else None, "activity_id": None})
-    return rows
+        request_id = submit_request(uow, trust_id=trust_id, person_id=person_id, today=day - ASKED_AHEAD, fields={
+            "title": rng.choice(TITLES["course"] + TITLES["conference"]), "activity_type": "course",
+            "provider": "External provider", "school_id": school_id, "starts_on": day, "ends_on": day,
+            "hours": Decimal(6), "cost": Decimal(rng.choice([60, 120, 250, 400])),
+            "cover_needed": rng.random() < 0.5, "reason": "Linked to my objectives"})
+        asked += 1
+        decision = rng.choices(["approved", "declined", "pending"], [7, 2, 1])[0]
+        decider = next((d for d in deciders.get(school_id, []) if d[0] != person_id), None)
+        if decision == "pending" or decider is None:
+            decided["pending"] += 1
+            continue
+        by_decider[(decider, school_id)].append({"request_id": request_id, "decision": decision})
+        decided[decision] += 1
+    for ((decider_id, role), school_id), decisions in by_decider.items():
+        decide(uow, trust_id=trust_id, decider_id=decider_id, decider_roles=[RoleAt(role, frozenset({school_id}))],
+               decisions=decisions)
+    return asked, decided
+
+
+def _publish_programme(uow: UnitOfWork, trust_id: str, employment_rows) -> None:
+    leader = uow.session.execute(select(dir_role_grants.c.person_id).where(
+        dir_role_grants.c.trust_id == trust_id, dir_role_grants.c.role == "trust_leader")).scalar() \
+        or employment_rows[0][0]
+    for title in ("Coaching for middle leaders", "Early career teacher network", "Leading literacy"):
+        publish_course(uow, trust_id=trust_id, actor_id=leader, sessions=[
+            {"held_on": date(2025, month, 12), "location": "Trust hub", "places": 30} for month in (10, 1, 4)],
+            fields={"title": title, "description": "", "activity_type": "trust_programme", "hours": 3,
+                    "linked_standards": ["TS8d"]})

@@ -3,22 +3,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from canopy_kit.events.subscriptions import Subscriptions
-from canopy_kit.projections.directory import subscribe_directory
 from canopy_kit.service import Runtime, ServiceSpec
 from canopy_kit.web.ids import IdKind
+from portfolio.settings import PortfolioSettings
+from portfolio.storage import FORM_ALLOWANCE
+from portfolio.subscriptions import subscriptions
 from portfolio.tables import activities, cpd_requests, metadata
-from portfolio.storage import DEFAULT_MAX_BYTES, FORM_ALLOWANCE
 
 
 def _blueprints() -> list:
     from portfolio.api import blueprints
 
     return blueprints()
-
-
-def _subscriptions() -> Subscriptions:
-    return subscribe_directory(Subscriptions())
 
 
 def _id_kinds() -> dict:
@@ -38,11 +34,12 @@ SERVICE = ServiceSpec(
     metadata=metadata,
     migrations_dir=Path(__file__).resolve().parents[2] / "migrations",
     blueprints=_blueprints,
-    subscriptions=_subscriptions,
+    settings_class=PortfolioSettings,
+    subscriptions=subscriptions,
     id_kinds=_id_kinds,
     load_demo=_load_demo,
-    # Evidence files (10 MiB, the form around them): the gateway lets bodies this big through.
-    extra={"max_body_bytes": DEFAULT_MAX_BYTES + FORM_ALLOWANCE},
+    # Evidence files (10 MiB by default, the form around them): the gateway lets bodies this big through.
+    extra={"max_body_bytes": PortfolioSettings.evidence_max_bytes + FORM_ALLOWANCE},
     api_description="Professional learning that follows the person: CPD activities, evidence, requests, "
                     "the trust's programme and impact evaluation.",
 )

@@ -7,10 +7,9 @@ import uuid
 from pathlib import Path
 from typing import Protocol
 
-from canopy_kit.settings import Settings
-from canopy_kit.web.errors import ApiError
+from canopy_kit.errors import Invalid, TooLarge, UnsupportedMedia
+from portfolio.settings import PortfolioSettings
 
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 FORM_ALLOWANCE = 64 * 1024  # the form's other fields and boundaries around an uploaded file
 OFFICE = b"PK\x03\x04"  # docx, xlsx and pptx are zip files
 ALLOWED = {  # extension -> (content type, how the file must start)
@@ -46,31 +45,27 @@ class LocalDiskStore:
         return (self.root / key[:2] / key).read_bytes()
 
 
-def evidence_store(settings: Settings) -> EvidenceStore:
+def evidence_store(settings: PortfolioSettings) -> EvidenceStore:
     """``PORTFOLIO_EVIDENCE_DIR`` (default ``<data dir>/evidence``); another store plugs in here."""
-    return LocalDiskStore(Path(settings.option("EVIDENCE_DIR") or settings.data_dir / "evidence"))
-
-
-def max_bytes(settings: Settings) -> int:
-    return int(settings.option("EVIDENCE_MAX_BYTES") or DEFAULT_MAX_BYTES)
+    return LocalDiskStore(settings.evidence_root)
 
 
 def check_file(filename: str, data: bytes, limit: int) -> str:
-    """The content type to keep, or a 4xx naming what is wrong."""
+    """The content type to keep, or the refusal naming what is wrong."""
     if len(data) > limit:
-        raise ApiError(413, f"the file is larger than {limit // (1024 * 1024)} MB", errors={"file": ["too large"]})
+        raise TooLarge(f"the file is larger than {limit // (1024 * 1024)} MB", errors={"file": ["too large"]})
     if not data:
-        raise ApiError(422, "the file is empty", errors={"file": ["empty"]})
+        raise Invalid("the file is empty", errors={"file": ["empty"]})
     extension = Path(filename).suffix.lower()
     if extension not in ALLOWED:
-        raise ApiError(415, f"files of type {extension or '(none)'} are not accepted; use one of "
-                            f"{', '.join(sorted(ALLOWED))}", errors={"file": ["type not accepted"]})
+        raise UnsupportedMedia(f"files of type {extension or '(none)'} are not accepted; use one of "
+                               f"{', '.join(sorted(ALLOWED))}", errors={"file": ["type not accepted"]})
     content_type, signatures = ALLOWED[extension]
     if signatures and not any(data.startswith(s) for s in signatures):
-        raise ApiError(415, f"the file's content is not {extension}", errors={"file": ["content does not match"]})
+        raise UnsupportedMedia(f"the file's content is not {extension}", errors={"file": ["content does not match"]})
     if extension == ".txt":
         try:
             data.decode("utf-8")
         except UnicodeDecodeError:
-            raise ApiError(415, "a .txt file must be UTF-8 text", errors={"file": ["not text"]}) from None
+            raise UnsupportedMedia("a .txt file must be UTF-8 text", errors={"file": ["not text"]}) from None
     return content_type

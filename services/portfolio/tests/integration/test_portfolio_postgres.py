@@ -13,7 +13,8 @@ REQUEST = {"title": "Conference", "activity_type": "conference", "starts_on": SO
 
 def test_two_deciders_at_once_one_wins_the_other_gets_409(portfolio_pg):
     p = portfolio_pg
-    second_head = p.directory.person("Hetty", p.birch, roles=("cpd_lead",))
+    second_head = p.person("Hetty", p.birch, role="cpd_lead")
+    p.publish()  # into the directory before the two threads ask for tokens
     request_id = p.post(p.pia, "/v1/cpd-requests", REQUEST).json["id"]
     results, barrier = [], threading.Barrier(2)
 

@@ -6,12 +6,14 @@ from pathlib import Path
 
 from sqlalchemy import update
 
+from canopy_kit.auth.permissions import Permissions
+from canopy_kit.projections.directory import ProjectedDirectory
 from canopy_kit.service import Runtime
 from canopy_kit.testing.visibility import assert_agree, check_service, projected
-from portfolio.access import LISTS
-from portfolio.tables import activities, courses, cpd_requests, evaluations, evidence
+from portfolio.access import LISTS, PortfolioAccess
 from portfolio.commands import activities as recorded, programme, requests
 from portfolio.service import SERVICE
+from portfolio.tables import activities, courses, cpd_requests, evaluations, evidence
 
 DOCS = Path(__file__).resolve().parents[4] / "docs" / "permissions.md"
 
@@ -50,6 +52,8 @@ def _seed_portfolios(runtime: Runtime, world) -> None:
 
 def test_every_list_shows_exactly_what_its_caller_may_open(sqlite_url, tmp_path):
     report = check_service(*projected(SERVICE, sqlite_url, data_dir=tmp_path), fill=_seed_portfolios, rules=LISTS,
+                           access=lambda principal, session: PortfolioAccess(
+                               Permissions(principal, ProjectedDirectory(session))),
                            tables={"Activity": activities, "Evidence": evidence, "DueEvaluation": evaluations,
                                    "Request": cpd_requests, "Course": courses}, documented=DOCS.read_text())
     assert_agree(report, "/v1/people/{person_id}/activities", "/v1/people/{person_id}/evidence",

@@ -232,7 +232,7 @@ def test_openapi_documents_every_operation(portfolio):
 
 def test_follow_up_weeks_are_configurable(portfolio, new_activity):
     p = portfolio
-    p.runtime.settings = p.runtime.settings.with_overrides(extra={"FOLLOW_UP_WEEKS": "2"})
+    p.runtime.settings = p.runtime.settings.with_overrides(follow_up_weeks=2)
     activity_id = p.post(p.pia, f"/v1/people/{p.pia}/activities", new_activity(ends_on="2025-03-10")).json["id"]
     due = {e["stage"]: e["due_on"] for e in p.get(p.pia, "/v1/me/evaluations/due").json["items"]
            if e["activity_id"] == activity_id}

@@ -71,7 +71,7 @@ def test_an_evidence_file_checks_its_activity_like_a_link(portfolio, world):
     p = portfolio
     store = storage.evidence_store(p.runtime.settings).root
     before = snapshot(p.runtime)
-    for activity_id in (foreign_id(p.runtime, "activity", p.directory.trust_id), str(uuid.uuid4())):
+    for activity_id in (foreign_id(p.runtime, "activity", p.trust_id), str(uuid.uuid4())):
         sent = p.client.post(f"/v1/people/{p.pia}/evidence", headers=p.as_(p.pia), content_type="multipart/form-data",
                              data={"title": "Plan", "activity_id": activity_id,
                                    "file": (io.BytesIO(b"%PDF-1.4 plan"), "plan.pdf")})

@@ -1,4 +1,14 @@
-"""Portfolio's HTTP API: thin blueprints that parse, check permissions, call a handler, respond."""
+"""Portfolio's HTTP API: thin blueprints that parse, build the caller's access policy, read
+through ``queries`` or change through ``commands``, and respond."""
+from __future__ import annotations
+
+from canopy_kit.auth.flask import request_permissions
+from portfolio.access import PortfolioAccess
+
+
+def caller() -> PortfolioAccess:
+    """The access policy of this request's caller (a 401 without a valid token)."""
+    return PortfolioAccess(request_permissions())
 
 
 def blueprints() -> list:

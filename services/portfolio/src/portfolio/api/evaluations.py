@@ -5,14 +5,13 @@ from datetime import date
 
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
-from sqlalchemy import select
 
 from canopy_kit.auth.flask import authenticated, current_principal
 from canopy_kit.web.docs import error_responses
 from canopy_kit.web.pagination import PageArgs, page_schema, paginate
 from canopy_kit.web.request_uow import current_uow
-from portfolio.tables import activities, evaluations
-from portfolio.commands import evaluations as handlers
+from portfolio import queries
+from portfolio.commands import evaluations as commands
 
 Rating = lambda: fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=5))  # noqa
 
@@ -42,12 +41,7 @@ def blueprint() -> Blueprint:
     @blp.response(200, page_schema(DueEvaluationSchema))
     def due(args):
         """The caller's evaluations due by today and not yet submitted (follow-ups included)."""
-        query = (select(evaluations.c.id, evaluations.c.activity_id, activities.c.title.label("activity_title"),
-                        evaluations.c.stage, evaluations.c.due_on)
-                 .join(activities, activities.c.id == evaluations.c.activity_id)
-                 .where(evaluations.c.person_id == current_principal().person_id,
-                        evaluations.c.submitted_at.is_(None), evaluations.c.due_on <= date.today())
-                 .order_by(evaluations.c.due_on, evaluations.c.id))
+        query = queries.due_evaluations(current_principal().person_id, date.today())
         return paginate(current_uow().session, query, args, scalars=False)
 
     @blp.route("/evaluations/<evaluation_id>", methods=["POST"])
@@ -59,7 +53,7 @@ def blueprint() -> Blueprint:
         """Ratings 1-5: reaction and learning straight after; use in practice (and pupil outcomes
         where known) at the follow-up."""
         principal = current_principal()
-        handlers.submit(current_uow(), trust_id=principal.trust_id, person_id=principal.person_id,
+        commands.submit(current_uow(), trust_id=principal.trust_id, person_id=principal.person_id,
                         evaluation_id=evaluation_id, answers=body)
 
     return blp

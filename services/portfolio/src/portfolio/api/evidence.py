@@ -4,23 +4,23 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, current_app, request
+from flask import Response, request
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate
-from sqlalchemy import select
 
-from canopy_kit.auth.flask import authenticated, current_principal
+from canopy_kit.auth.flask import authenticated
+from canopy_kit.errors import NotFound
+from canopy_kit.web.access_log import record_read
 from canopy_kit.web.docs import error_responses, file_content
-from canopy_kit.web.errors import ApiError, invalid_fields
+from canopy_kit.web.errors import invalid_fields
 from canopy_kit.web.ids import ID_KIND, TrustId
 from canopy_kit.web.pagination import PageArgs, page_schema, paginate
-from canopy_kit.web.access_log import record_read
-from canopy_kit.web.request_uow import current_uow
-from portfolio import access, storage
-from portfolio.api.schemas import Codes, CreatedSchema, JsonList
-from portfolio.tables import evidence
+from canopy_kit.web.request_uow import current_settings, current_uow
+from canopy_kit.web.schemas import CreatedSchema
+from portfolio import queries, storage
+from portfolio.api import caller
+from portfolio.api.schemas import Codes, JsonList
 from portfolio.commands.activities import add_evidence
-from portfolio.commands.common import get_row
 
 
 class LinkEvidenceSchema(Schema):
@@ -49,10 +49,6 @@ class EvidenceSchema(Schema):
     added_on = fields.Date(required=True)
 
 
-def _settings():
-    return current_app.extensions["canopy"].settings
-
-
 def blueprint() -> Blueprint:
     blp = Blueprint("evidence", __name__, url_prefix="/v1", description="Evidence")
 
@@ -67,8 +63,9 @@ def blueprint() -> Blueprint:
             "linked_standards": {"type": "string"}, "file": {"type": "string", "format": "binary"}}}}}})
     def add(person_id):
         """Add evidence to one's own portfolio: a link (JSON) or a file (multipart form)."""
-        access.require_owner(person_id)
-        limit = storage.max_bytes(_settings())
+        me = caller()
+        me.require_owner(person_id)
+        limit = current_settings().evidence_max_bytes
         request.max_content_length = limit + storage.FORM_ALLOWANCE
         upload = request.files.get("file")
         try:
@@ -82,11 +79,10 @@ def blueprint() -> Blueprint:
                 values = {"title": form["title"], "activity_id": form["activity_id"], "kind": "file",
                           "linked_standards": [c.strip() for c in form["linked_standards"].split(",") if c.strip()],
                           "filename": (upload.filename or "")[:255], "content_type": content_type, "size": len(data),
-                          "storage_key": storage.evidence_store(_settings()).put(data)}
+                          "storage_key": storage.evidence_store(current_settings()).put(data)}
         except ValidationError as exc:
             raise invalid_fields(exc.messages_dict) from None
-        principal = current_principal()
-        return {"id": add_evidence(current_uow(), trust_id=principal.trust_id, person_id=person_id, values=values)}
+        return {"id": add_evidence(current_uow(), trust_id=me.trust_id, person_id=person_id, values=values)}
 
     @blp.route("/people/<person_id>/evidence", methods=["GET"])
     @authenticated(blp)
@@ -96,10 +92,7 @@ def blueprint() -> Blueprint:
     def list_evidence(args, person_id):
         """A person's evidence, newest first: all of it for the person, and for others what was
         added while the person was where the permission matrix lets them look."""
-        condition = access.readable(person_id, evidence.c.added_on)
-        query = select(evidence).where(evidence.c.person_id == person_id, condition).order_by(
-            evidence.c.added_on.desc(), evidence.c.id)
-        page = paginate(current_uow().session, query, args, scalars=False)
+        page = paginate(current_uow().session, queries.evidence_of(caller(), person_id), args, scalars=False)
         record_read("portfolio.evidence", [(e["id"], person_id) for e in page["items"]])
         return page
 
@@ -109,13 +102,13 @@ def blueprint() -> Blueprint:
     @error_responses(blp, 403, 404)
     def content(evidence_id):
         """Download a file kept as evidence, in the content type it was checked as."""
-        row = get_row(current_uow().session, evidence, evidence_id, current_principal().trust_id, "evidence")
-        if not access.may_read_record(row.person_id, row.added_on):
-            raise ApiError(403, "you may not see this evidence")
+        me = caller()
+        row = queries.evidence_item(current_uow().session, me.trust_id, evidence_id)
+        me.require_record(row.person_id, row.added_on, "evidence")
         if row.kind != "file":
-            raise ApiError(404, "this evidence is a link, not a file")
+            raise NotFound("this evidence is a link, not a file")
         record_read("portfolio.evidence", [(row.id, row.person_id)])
-        data = storage.evidence_store(_settings()).get(row.storage_key)
+        data = storage.evidence_store(current_settings()).get(row.storage_key)
         return Response(data, mimetype=row.content_type, headers={
             "Content-Disposition": f'attachment; filename="{json.dumps(row.filename)[1:-1]}"'})
 

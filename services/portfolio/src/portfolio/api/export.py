@@ -5,11 +5,12 @@ from flask import Response
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from canopy_kit.auth.flask import authenticated, current_principal
+from canopy_kit.auth.flask import authenticated
 from canopy_kit.web.docs import error_responses, other_content
 from canopy_kit.web.request_uow import current_uow
-from portfolio import access
-from portfolio.export import portfolio_data, portfolio_html
+from portfolio import queries
+from portfolio.api import caller
+from portfolio.api.export_page import portfolio_html
 
 
 Rows = lambda description: fields.List(fields.Dict(), required=True,  # noqa: E731
@@ -41,8 +42,9 @@ def blueprint() -> Blueprint:
     @error_responses(blp, 403, 404)
     def export(args, person_id):
         """Everything in one's own portfolio, from every school, at any time."""
-        access.require_owner(person_id)
-        data = portfolio_data(current_uow().session, person_id, current_principal().trust_id)
+        me = caller()
+        me.require_owner(person_id)
+        data = queries.portfolio_export(current_uow().session, person_id, me.trust_id)
         if args["format"] == "html":
             return Response(portfolio_html(data), mimetype="text/html")
         return data

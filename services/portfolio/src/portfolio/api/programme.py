@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
-from sqlalchemy import func, select
 
 from canopy_contracts.events.portfolio import ACTIVITY_TYPES
 from canopy_kit.auth.flask import authenticated, current_principal
@@ -11,11 +10,11 @@ from canopy_kit.web.docs import error_responses
 from canopy_kit.web.ids import TrustIds
 from canopy_kit.web.pagination import PageArgs, page_schema, paginate
 from canopy_kit.web.request_uow import current_uow
-from portfolio import access
-from portfolio.api.schemas import Codes, CreatedManySchema, CreatedSchema, Hours
-from portfolio.tables import bookings, course_sessions, courses
-from portfolio.commands.common import get_row
-from portfolio.commands import programme as handlers
+from canopy_kit.web.schemas import CreatedManySchema, CreatedSchema
+from portfolio import queries
+from portfolio.api import caller
+from portfolio.api.schemas import Codes, Hours
+from portfolio.commands import programme as commands
 
 
 class SessionInSchema(Schema):
@@ -54,15 +53,6 @@ class AttendanceSchema(Schema):
     absent = TrustIds("person", max_items=10_000, load_default=list)
 
 
-def _course(session, row) -> dict:
-    taken = dict(session.execute(
-        select(bookings.c.session_id, func.count()).where(bookings.c.status != "cancelled")
-        .group_by(bookings.c.session_id)).all())
-    sessions = session.execute(select(course_sessions).where(course_sessions.c.course_id == row["id"])
-                               .order_by(course_sessions.c.held_on)).all()
-    return {**row, "sessions": [{**s._mapping, "booked": taken.get(s.id, 0)} for s in sessions]}
-
-
 def blueprint() -> Blueprint:
     blp = Blueprint("programme", __name__, url_prefix="/v1/programme", description="The trust's CPD programme")
 
@@ -73,11 +63,11 @@ def blueprint() -> Blueprint:
     @error_responses(blp, 403)
     def publish(body):
         """Publish a course with its sessions (the trust's CPD team)."""
-        access.require_programme_runner()
-        principal = current_principal()
+        me = caller()
+        me.require_programme_runner()
         sessions = body.pop("sessions")
-        return {"id": handlers.publish_course(current_uow(), trust_id=principal.trust_id,
-                                              actor_id=principal.person_id, fields=body, sessions=sessions)}
+        return {"id": commands.publish_course(current_uow(), trust_id=me.trust_id, actor_id=me.person_id,
+                                              fields=body, sessions=sessions)}
 
     @blp.route("/courses", methods=["GET"])
     @authenticated(blp)
@@ -85,10 +75,9 @@ def blueprint() -> Blueprint:
     @blp.response(200, page_schema(CourseSchema))
     def list_courses(args):
         """The programme, with places taken per session."""
-        session = current_uow().session
-        query = select(courses).where(courses.c.trust_id == current_principal().trust_id).order_by(courses.c.title)
-        page = paginate(session, query, args, scalars=False)
-        return {**page, "items": [_course(session, row) for row in page["items"]]}
+        session, trust_id = current_uow().session, current_principal().trust_id
+        page = paginate(session, queries.courses_of(trust_id), args, scalars=False)
+        return {**page, "items": queries.with_sessions(session, trust_id, page["items"])}
 
     @blp.route("/courses/<course_id>", methods=["GET"])
     @authenticated(blp)
@@ -96,8 +85,9 @@ def blueprint() -> Blueprint:
     @error_responses(blp, 404)
     def get_course(course_id):
         """One course of the programme, with places taken per session: the whole trust sees it."""
-        session = current_uow().session
-        return _course(session, get_row(session, courses, course_id, current_principal().trust_id, "course")._mapping)
+        session, trust_id = current_uow().session, current_principal().trust_id
+        [course] = queries.with_sessions(session, trust_id, [queries.course(session, trust_id, course_id)])
+        return course
 
     @blp.route("/sessions/<session_id>/bookings", methods=["POST"])
     @authenticated(blp)
@@ -106,7 +96,7 @@ def blueprint() -> Blueprint:
     def book(session_id):
         """Book oneself a place."""
         principal = current_principal()
-        return {"id": handlers.book(current_uow(), trust_id=principal.trust_id, person_id=principal.person_id,
+        return {"id": commands.book(current_uow(), trust_id=principal.trust_id, person_id=principal.person_id,
                                     session_id=session_id)}
 
     @blp.route("/bookings/<booking_id>/cancel", methods=["POST"])
@@ -116,7 +106,7 @@ def blueprint() -> Blueprint:
     def cancel(booking_id):
         """Cancel one's own booking."""
         principal = current_principal()
-        handlers.cancel(current_uow(), trust_id=principal.trust_id, person_id=principal.person_id,
+        commands.cancel(current_uow(), trust_id=principal.trust_id, person_id=principal.person_id,
                         booking_id=booking_id)
 
     @blp.route("/sessions/<session_id>/attendance", methods=["POST"])
@@ -126,11 +116,10 @@ def blueprint() -> Blueprint:
     @error_responses(blp, 403, 404)
     def attendance(body, session_id):
         """Mark who came: each attendee gets the session as an activity in their portfolio."""
-        access.require_programme_runner()
-        principal = current_principal()
-        return {"ids": handlers.mark_attendance(current_uow(), trust_id=principal.trust_id,
-                                                actor_id=principal.person_id, session_id=session_id,
-                                                attended=body["attended"], absent=body["absent"],
-                                                follow_up_weeks=access.follow_up_weeks())}
+        me = caller()
+        me.require_programme_runner()
+        return {"ids": commands.mark_attendance(current_uow(), trust_id=me.trust_id, actor_id=me.person_id,
+                                                session_id=session_id, attended=body["attended"],
+                                                absent=body["absent"])}
 
     return blp

@@ -3,20 +3,19 @@ from __future__ import annotations
 
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
-from sqlalchemy import or_, select
 
 from canopy_contracts.events.portfolio import ACTIVITY_TYPES, DECISIONS
 from canopy_kit.auth.flask import authenticated, current_principal
 from canopy_kit.web.docs import error_responses
-from canopy_kit.web.errors import ApiError
 from canopy_kit.web.ids import TrustId
-from canopy_kit.web.pagination import page_schema, paginate
+from canopy_kit.web.pagination import PageArgs, page_schema, paginate
 from canopy_kit.web.request_uow import current_uow
-from portfolio import access
-from portfolio.api.schemas import CreatedSchema, Hours, Money
-from portfolio.tables import cpd_requests
-from portfolio.commands.common import get_row
-from portfolio.commands import requests as handlers
+from canopy_kit.web.schemas import CreatedSchema
+from portfolio import queries
+from portfolio.api import caller
+from portfolio.api.schemas import Hours, Money
+from portfolio.commands import requests as commands
+from portfolio.domain.requests import STATUSES
 
 
 class RequestInSchema(Schema):
@@ -51,10 +50,13 @@ class RequestSchema(Schema):
     activity_id = fields.String(allow_none=True)
 
 
-class RequestQuerySchema(Schema):
-    status = fields.String(validate=validate.OneOf(("pending", "approved", "declined", "withdrawn")))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
-    page_size = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+class RequestFilters(Schema):
+    status = fields.String(validate=validate.OneOf(STATUSES))
+
+
+class RequestQuerySchema(PageArgs, RequestFilters):
+    """The filters and a page. Bases in this order list ``status`` first (marshmallow orders
+    inherited fields from the last base), as the document always has."""
 
 
 class DecisionSchema(Schema):
@@ -84,7 +86,7 @@ def blueprint() -> Blueprint:
     def submit(body):
         """Ask to attend an external activity; the school's CPD lead sees cost and cover."""
         principal = current_principal()
-        return {"id": handlers.submit_request(current_uow(), trust_id=principal.trust_id,
+        return {"id": commands.submit_request(current_uow(), trust_id=principal.trust_id,
                                               person_id=principal.person_id, fields=body)}
 
     @blp.route("", methods=["GET"])
@@ -93,14 +95,8 @@ def blueprint() -> Blueprint:
     @blp.response(200, page_schema(RequestSchema))
     def list_requests(args):
         """The caller's own requests, and those of the schools whose requests they decide."""
-        principal = current_principal()
-        schools = access.request_schools(access.permissions())
-        query = select(cpd_requests).where(cpd_requests.c.trust_id == principal.trust_id, or_(
-            cpd_requests.c.person_id == principal.person_id, cpd_requests.c.school_id.in_(schools)))
-        if args.get("status"):
-            query = query.where(cpd_requests.c.status == args["status"])
-        return paginate(current_uow().session, query.order_by(cpd_requests.c.created_at.desc(), cpd_requests.c.id),
-                        args, scalars=False)
+        return paginate(current_uow().session, queries.requests_seen_by(caller(), args.get("status")), args,
+                        scalars=False)
 
     @blp.route("/<id:request_id>", methods=["GET"])
     @authenticated(blp)
@@ -108,10 +104,10 @@ def blueprint() -> Blueprint:
     @error_responses(blp, 403, 404)
     def get_request(request_id):
         """One CPD request: for the person who made it, and for those who decide their school's."""
-        row = get_row(current_uow().session, cpd_requests, request_id, current_principal().trust_id, "CPD request")
-        if not access.may_see_request(access.permissions(), row._mapping):
-            raise ApiError(403, "only the requester and their school's CPD lead or headteacher see a CPD request")
-        return row._mapping
+        me = caller()
+        row = queries.cpd_request(current_uow().session, me.trust_id, request_id)._mapping
+        me.require_request(row)
+        return row
 
     @blp.route("/decisions", methods=["POST"])
     @authenticated(blp)
@@ -120,10 +116,9 @@ def blueprint() -> Blueprint:
     @error_responses(blp, 403, 404, (409, "A request was already decided; none were applied"))
     def decide(body):
         """Approve or decline one or many requests at once: all are applied, or none."""
-        principal = current_principal()
-        return handlers.decide(current_uow(), trust_id=principal.trust_id, decider_id=principal.person_id,
-                               decisions=body["decisions"], may_decide=access.require_decider,
-                               follow_up_weeks=access.follow_up_weeks())
+        me = caller()
+        return commands.decide(current_uow(), trust_id=me.trust_id, decider_id=me.person_id,
+                               decider_roles=me.roles(), decisions=body["decisions"])
 
     @blp.route("/<request_id>/withdraw", methods=["POST"])
     @authenticated(blp)
@@ -132,7 +127,7 @@ def blueprint() -> Blueprint:
     def withdraw(request_id):
         """Withdraw one's own request while it is still pending."""
         principal = current_principal()
-        handlers.withdraw(current_uow(), trust_id=principal.trust_id, person_id=principal.person_id,
+        commands.withdraw(current_uow(), trust_id=principal.trust_id, person_id=principal.person_id,
                           request_id=request_id)
 
     return blp

@@ -71,16 +71,3 @@ class ActivitySchema(Schema):
     linked_objectives = JsonList(required=True, metadata={"type": "array", "items": {"type": "string"}})
     reflection = fields.String(allow_none=True)
     source = fields.String(required=True)
-
-
-class ListArgs(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
-    page_size = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
-
-
-class CreatedSchema(Schema):
-    id = fields.String(required=True)
-
-
-class CreatedManySchema(Schema):
-    ids = fields.List(fields.String(), required=True)

@@ -7,11 +7,12 @@ from decimal import Decimal
 
 from sqlalchemy import func, select, update
 
+from canopy_kit.db.rows import new_id, now, row_in_trust
 from canopy_kit.db.uow import UnitOfWork
-from canopy_kit.web.errors import ApiError, field_error
-from portfolio.tables import bookings, course_sessions, courses
 from portfolio.commands.activities import record_activities
-from portfolio.commands.common import get_row, new_id, now, standards_json
+from portfolio.commands.common import standards_json
+from portfolio.domain.programme import CANCELLED, check_attendance, check_booking, check_cancel
+from portfolio.tables import bookings, course_sessions, courses
 
 
 def _booking_payload(row, course_id: str) -> dict:
@@ -36,15 +37,12 @@ def publish_course(uow: UnitOfWork, *, trust_id: str, actor_id: str, fields: dic
 
 def book(uow: UnitOfWork, *, trust_id: str, person_id: str, session_id: str) -> str:
     # Lock the session row: two people taking the last place at once must not both get it.
-    session = get_row(uow.session, course_sessions, session_id, trust_id, "session", lock=True)
+    session = row_in_trust(uow.session, course_sessions, session_id, trust_id, "session", lock=True)
     taken = uow.session.execute(select(func.count()).select_from(bookings).where(
-        bookings.c.session_id == session_id, bookings.c.status != "cancelled")).scalar_one()
+        bookings.c.session_id == session_id, bookings.c.status != CANCELLED)).scalar_one()
     existing = uow.session.execute(select(bookings).where(
         bookings.c.session_id == session_id, bookings.c.person_id == person_id)).first()
-    if existing is not None and existing.status != "cancelled":
-        raise ApiError(409, "you already have a place on this session")
-    if taken >= session.places:
-        raise ApiError(409, "this session is full")
+    check_booking(existing.status if existing is not None else None, taken, session.places)
     if existing is not None:
         booking_id = existing.id
         uow.session.execute(update(bookings).where(bookings.c.id == booking_id)
@@ -60,30 +58,25 @@ def book(uow: UnitOfWork, *, trust_id: str, person_id: str, session_id: str) -> 
 
 
 def cancel(uow: UnitOfWork, *, trust_id: str, person_id: str, booking_id: str) -> None:
-    row = get_row(uow.session, bookings, booking_id, trust_id, "booking", lock=True)
-    if row.person_id != person_id:
-        raise ApiError(403, "only the person who booked can cancel")
-    if row.status != "booked":
-        raise ApiError(409, f"the booking is {row.status}")
-    uow.session.execute(update(bookings).where(bookings.c.id == booking_id).values(status="cancelled"))
+    row = row_in_trust(uow.session, bookings, booking_id, trust_id, "booking", lock=True)
+    check_cancel(row.person_id, person_id, row.status)
+    uow.session.execute(update(bookings).where(bookings.c.id == booking_id).values(status=CANCELLED))
 
 
 def mark_attendance(uow: UnitOfWork, *, trust_id: str, actor_id: str, session_id: str, attended: list[str],
-                    absent: list[str], follow_up_weeks: int = 6) -> list[str]:
+                    absent: list[str]) -> list[str]:
     """Attended bookings become activities (dated the session day); returns the activity ids."""
-    session = get_row(uow.session, course_sessions, session_id, trust_id, "session")
+    session = row_in_trust(uow.session, course_sessions, session_id, trust_id, "session")
     course = uow.session.execute(select(courses).where(courses.c.id == session.course_id)).one()
     booked = {r.person_id: r for r in uow.session.execute(select(bookings).where(
         bookings.c.session_id == session_id, bookings.c.status == "booked")).all()}
-    strangers = [p for p in attended + absent if p not in booked]
-    if strangers:
-        raise field_error("attended", f"not booked on this session (or already marked): {', '.join(strangers)}")
+    check_attendance(booked, attended + absent)
     fields = {"title": course.title, "activity_type": course.activity_type, "delivery": "internal",
               "provider": course.provider, "starts_on": session.held_on, "ends_on": session.held_on,
               "hours": course.hours, "cost": Decimal(0), "cover_needed": False,
               "linked_standards": json.loads(course.linked_standards), "linked_objectives": [], "reflection": None}
     activity_ids = record_activities(uow, trust_id=trust_id, person_ids=attended, fields=fields, source="programme",
-                                     actor_id=actor_id, follow_up_weeks=follow_up_weeks) if attended else []
+                                     actor_id=actor_id) if attended else []
     for person_id, activity_id in zip(attended, activity_ids):
         uow.session.execute(update(bookings).where(bookings.c.id == booked[person_id].id)
                             .values(status="attended", activity_id=activity_id))

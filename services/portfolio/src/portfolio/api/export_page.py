@@ -1,16 +1,10 @@
-"""Everything a person's portfolio holds, as data (JSON) and as a page they can read or print."""
+"""A person's exported portfolio (``queries.portfolio_export``) as a page they can read or print."""
 from __future__ import annotations
 
-import json
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 from flask import render_template_string
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from canopy_kit.clock import as_utc
-from portfolio.tables import activities, bookings, cpd_requests, evaluations, evidence
 
 PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Professional learning portfolio</title>
@@ -35,41 +29,6 @@ text-align:left;vertical-align:top}h1{color:#2d6a4f}</style></head><body>
 {% if e.url %}(<a href="{{ e.url }}">{{ e.url }}</a>){% else %}({{ e.filename }}){% endif %}</li>{% endfor %}</ul>
 <h2>Requests</h2><ul>{% for r in data.requests %}<li>{{ r.starts_on }}: {{ r.title }}: {{ r.status }}</li>
 {% endfor %}</ul></body></html>"""
-
-
-def _plain(value):
-    """A stored value as the API writes it (ADR 0006): instants in UTC, decimals as numbers."""
-    if isinstance(value, datetime):
-        return as_utc(value).isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return float(value)
-    return value
-
-
-def _rows(session: Session, table, person_id: str, trust_id: str, order) -> list[dict]:
-    rows = session.execute(select(table).where(table.c.person_id == person_id, table.c.trust_id == trust_id)
-                           .order_by(order)).mappings()
-    out = []
-    for row in rows:
-        item = {k: _plain(v) for k, v in row.items() if k not in ("trust_id", "storage_key")}
-        for name in ("linked_standards", "linked_objectives"):
-            if name in item:
-                item[name] = json.loads(item[name])
-        out.append(item)
-    return out
-
-
-def portfolio_data(session: Session, person_id: str, trust_id: str) -> dict:
-    return {
-        "person_id": person_id,
-        "activities": _rows(session, activities, person_id, trust_id, activities.c.starts_on),
-        "evaluations": _rows(session, evaluations, person_id, trust_id, evaluations.c.due_on),
-        "evidence": _rows(session, evidence, person_id, trust_id, evidence.c.added_on),
-        "requests": _rows(session, cpd_requests, person_id, trust_id, cpd_requests.c.created_at),
-        "bookings": _rows(session, bookings, person_id, trust_id, bookings.c.booked_at),
-    }
 
 
 def portfolio_html(data: dict) -> str:
