@@ -7,10 +7,11 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from canopy_kit.auth.flask import authenticated, current_principal, request_permissions
+from canopy_kit.db.pages import paginate
 from canopy_kit.web.docs import error_responses
 from canopy_kit.web.fields import UtcDateTime
 from canopy_kit.web.ids import TrustId
-from canopy_kit.web.pagination import PageArgs, page_schema, paginate
+from canopy_kit.web.pagination import PageArgs, page_schema
 from canopy_kit.web.request_uow import current_uow
 from identity import access, queries
 

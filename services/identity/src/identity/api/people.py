@@ -4,9 +4,10 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 
 from canopy_kit.auth.flask import authenticated, current_principal, request_permissions
+from canopy_kit.db.pages import paginate
 from canopy_kit.web.docs import error_responses
 from canopy_kit.web.idempotency import idempotent
-from canopy_kit.web.pagination import page_schema, paginate
+from canopy_kit.web.pagination import page_schema
 from canopy_kit.web.request_uow import current_uow
 from canopy_kit.web.schemas import CreatedSchema
 from identity import access, commands, queries

@@ -6,8 +6,9 @@ from datetime import date
 from flask_smorest import Blueprint
 
 from canopy_kit.auth.flask import authenticated, current_principal, request_permissions
+from canopy_kit.db.pages import paginate
 from canopy_kit.web.docs import error_responses
-from canopy_kit.web.pagination import PageArgs, page_schema, paginate
+from canopy_kit.web.pagination import PageArgs, page_schema
 from canopy_kit.web.request_uow import current_uow
 from canopy_kit.web.schemas import CreatedSchema
 from identity import access, commands, queries
