@@ -5,7 +5,7 @@ from pathlib import Path
 
 from canopy_kit.auth.tokens import StaticKeySource
 from canopy_kit.service import Runtime, ServiceSpec
-from canopy_kit.web.ids import AnyOf, IdKind
+from canopy_kit.tenancy import AnyOf, IdKind
 from identity.access import IdentityDirectory
 from identity.api import blueprints
 from identity.api.imports import MAX_IMPORT_BYTES
