@@ -1,0 +1,123 @@
+"""The demo's dashboards count everything the demo wrote: identity's and portfolio's demo data, on
+SQLite, their events handed to each consumer's inbox as the consumers would (in batches, then all
+again), and reporting's read models and rollup cells (before suppression) hold every activity and
+every submitted evaluation that portfolio's database holds, approved CPD requests' activities
+among them.
+
+Reporting consumes no ``portfolio.cpd_request.*`` event today: a pending or declined request reaches
+no report. So reporting is held here to the requests' activities, and portfolio to having published
+an event for every request and every decision. (Observation's demo is left out: it writes some
+twenty thousand records, minutes of a test.)"""
+from collections import Counter
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from canopy_kit.db.tables import outbox
+from canopy_kit.events.inbox import Delivery, InboxProcessor
+from canopy_kit.service import Runtime
+from canopy_kit.testing import make_settings, prepare_database
+from identity.service import SERVICE as IDENTITY
+from portfolio.service import SERVICE as PORTFOLIO
+from portfolio.tables import activities, cpd_requests, evaluations
+from reporting.domain.scope import ALL_SCHOOLS
+from reporting.service import SERVICE as REPORTING
+
+BATCH = 100  # about what a consumer takes from its queue at once
+SUBMITTED = evaluations.c.submitted_at.is_not(None)
+
+
+@pytest.fixture
+def demo_platform(tmp_path):
+    runtimes = []
+    for spec in (IDENTITY, PORTFOLIO, REPORTING):
+        runtime = Runtime(spec, make_settings(spec.name, database_url=f"sqlite:///{tmp_path / spec.name}.db",
+                                              data_dir=tmp_path))
+        prepare_database(runtime)
+        runtimes.append(runtime)
+    yield runtimes
+    for runtime in runtimes:
+        runtime.dispose()
+
+
+def _read(runtime: Runtime, query) -> list:
+    with runtime.engine.connect() as conn:
+        return conn.execute(query).all()
+
+
+def _count(runtime: Runtime, query) -> int:
+    [(count,)] = _read(runtime, query)
+    return count or 0
+
+
+def _counts(runtime: Runtime, query) -> Counter:
+    """``(key, count)`` rows as a Counter."""
+    return Counter(dict(_read(runtime, query)))
+
+
+def _deliver(producer: Runtime, consumer: Runtime) -> set[str]:
+    """Every event ``producer`` recorded, through ``consumer``'s inbox; the outcomes there were."""
+    inbox = InboxProcessor(consumer.spec.name, consumer.uow_factory, consumer.subscriptions, consumer.registry)
+    bodies = [body for (body,) in _read(producer, select(outbox.c.envelope).order_by(outbox.c.id))]
+    return {d.outcome.value for start in range(0, len(bodies), BATCH)
+            for d in inbox.process([Delivery(body=body) for body in bodies[start:start + BATCH]])}
+
+
+def test_reporting_counts_every_activity_and_evaluation_the_demo_wrote(demo_platform):
+    identity, portfolio, reporting = demo_platform
+    IDENTITY.load_demo(identity)
+    assert PORTFOLIO.load_demo(portfolio)["pending"]  # nobody in its directory yet
+    assert _deliver(identity, portfolio) <= {"handled", "ignored"}
+    loaded = PORTFOLIO.load_demo(portfolio)
+    assert loaded["created"] and loaded["evaluations_submitted"] > 100, loaded
+    events = _counts(portfolio, select(outbox.c.event_type, func.count()).group_by(outbox.c.event_type))
+    assert PORTFOLIO.load_demo(portfolio) == {"created": False}  # a second run changes nothing
+    assert _counts(portfolio, select(outbox.c.event_type, func.count()).group_by(outbox.c.event_type)) == events
+
+    # Everything portfolio wrote has its event.
+    [trust_id] = {row.trust_id for row in _read(portfolio, select(activities.c.trust_id).distinct())}
+    written = {
+        "portfolio.cpd.recorded": _count(portfolio, select(func.count()).select_from(activities)),
+        "portfolio.evaluation.submitted": _count(portfolio, select(func.count()).where(SUBMITTED)),
+        "portfolio.cpd_request.submitted": _count(portfolio, select(func.count()).select_from(cpd_requests)),
+        "portfolio.cpd_request.decided": _count(portfolio, select(func.count()).where(
+            cpd_requests.c.status.in_(("approved", "declined")))),
+    }
+    assert {kind: events[kind] for kind in written} == written
+    approved = {row.activity_id for row in _read(portfolio, select(cpd_requests.c.activity_id).where(
+        cpd_requests.c.status == "approved"))}
+    assert approved and None not in approved and written["portfolio.cpd_request.decided"] > len(approved)
+
+    for producer in (identity, portfolio):
+        assert _deliver(producer, reporting) <= {"handled", "ignored"}
+    for producer in (identity, portfolio):  # every event again, as a relay that died before marking them sends
+        assert _deliver(producer, reporting) <= {"duplicate", "ignored"}
+
+    # Reporting's facts: every activity (approved requests' among them) and every evaluation, once.
+    tables = REPORTING.metadata.tables
+    facts, evaluated = tables["cpd_activities"], tables["cpd_evaluations"]
+    counted = {row.activity_id for row in _read(reporting, select(facts.c.activity_id).where(
+        facts.c.trust_id == trust_id))}
+    assert len(counted) == written["portfolio.cpd.recorded"] and approved <= counted
+    assert _count(reporting, select(func.count()).where(evaluated.c.trust_id == trust_id)) \
+        == written["portfolio.evaluation.submitted"]
+
+    # The rollup cells the dashboards read, before suppression: the trust's, each school's, each stage's.
+    schools, impact = tables["cpd_school_cells"], tables["impact_cells"]
+    [trust_cells] = _read(reporting, select(func.sum(schools.c.activities), func.sum(schools.c.hours),
+                                            func.sum(schools.c.cost))
+                          .where(schools.c.trust_id == trust_id, schools.c.school_id == ALL_SCHOOLS))
+    [(hours, cost)] = _read(portfolio, select(func.sum(activities.c.hours), func.sum(activities.c.cost)))
+    assert (trust_cells[0], Decimal(trust_cells[1]), Decimal(trust_cells[2])) \
+        == (written["portfolio.cpd.recorded"], hours, cost)
+    by_school = _counts(portfolio, select(activities.c.school_id, func.count())
+                        .where(activities.c.school_id.is_not(None)).group_by(activities.c.school_id))
+    assert _counts(reporting, select(schools.c.school_id, func.sum(schools.c.activities))
+                   .where(schools.c.trust_id == trust_id, schools.c.school_id.in_(list(by_school)))
+                   .group_by(schools.c.school_id)) == by_school
+    by_stage = _counts(portfolio, select(evaluations.c.stage, func.count()).where(SUBMITTED)
+                       .group_by(evaluations.c.stage))
+    assert _counts(reporting, select(impact.c.stage, func.sum(impact.c.evaluations))
+                   .where(impact.c.trust_id == trust_id, impact.c.school_id == ALL_SCHOOLS)
+                   .group_by(impact.c.stage)) == by_stage
