@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from canopy_kit.service import Runtime, ServiceSpec
-from canopy_kit.web.ids import IdKind
+from canopy_kit.tenancy import IdKind
 from portfolio.settings import PortfolioSettings
 from portfolio.storage import FORM_ALLOWANCE
 from portfolio.subscriptions import subscriptions
@@ -18,7 +18,7 @@ def _blueprints() -> list:
 
 
 def _id_kinds() -> dict:
-    """Portfolio's own kinds of id, beside the directory's (``canopy_kit.web.ids``)."""
+    """Portfolio's own kinds of id, beside the directory's (``canopy_kit.tenancy``)."""
     return {"activity": IdKind(activities, "activity"), "cpd_request": IdKind(cpd_requests, "CPD request")}
 
 

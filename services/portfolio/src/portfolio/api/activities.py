@@ -4,11 +4,12 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 
 from canopy_kit.auth.flask import authenticated
+from canopy_kit.db.pages import paginate
 from canopy_kit.web.access_log import record_read
 from canopy_kit.web.docs import error_responses
 from canopy_kit.web.idempotency import idempotent
 from canopy_kit.web.ids import TrustIds
-from canopy_kit.web.pagination import PageArgs, page_schema, paginate
+from canopy_kit.web.pagination import PageArgs, page_schema
 from canopy_kit.web.request_uow import current_uow
 from canopy_kit.web.schemas import CreatedManySchema, CreatedSchema
 from portfolio import queries

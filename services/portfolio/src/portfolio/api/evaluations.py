@@ -7,8 +7,9 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from canopy_kit.auth.flask import authenticated, current_principal
+from canopy_kit.db.pages import paginate
 from canopy_kit.web.docs import error_responses
-from canopy_kit.web.pagination import PageArgs, page_schema, paginate
+from canopy_kit.web.pagination import PageArgs, page_schema
 from canopy_kit.web.request_uow import current_uow
 from portfolio import queries
 from portfolio.commands import evaluations as commands

@@ -9,12 +9,13 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate
 
 from canopy_kit.auth.flask import authenticated
+from canopy_kit.db.pages import paginate
 from canopy_kit.errors import NotFound
 from canopy_kit.web.access_log import record_read
 from canopy_kit.web.docs import error_responses, file_content
 from canopy_kit.web.errors import invalid_fields
 from canopy_kit.web.ids import ID_KIND, TrustId
-from canopy_kit.web.pagination import PageArgs, page_schema, paginate
+from canopy_kit.web.pagination import PageArgs, page_schema
 from canopy_kit.web.request_uow import current_settings, current_uow
 from canopy_kit.web.schemas import CreatedSchema
 from portfolio import queries, storage

@@ -6,9 +6,10 @@ from marshmallow import Schema, fields, validate
 
 from canopy_contracts.events.portfolio import ACTIVITY_TYPES
 from canopy_kit.auth.flask import authenticated, current_principal
+from canopy_kit.db.pages import paginate
 from canopy_kit.web.docs import error_responses
 from canopy_kit.web.ids import TrustIds
-from canopy_kit.web.pagination import PageArgs, page_schema, paginate
+from canopy_kit.web.pagination import PageArgs, page_schema
 from canopy_kit.web.request_uow import current_uow
 from canopy_kit.web.schemas import CreatedManySchema, CreatedSchema
 from portfolio import queries
