@@ -3,7 +3,10 @@ trust programme, all written through the same commands the API calls, so that ev
 its events and reporting counts everything the demo wrote.
 
 Portfolio knows people only from its directory projection, which its consumer fills from
-identity's events; until that has happened this answers ``pending`` and ``canopy up`` asks again.
+identity's events. The year needs exactly this of it: every person of the trust there with their
+place (identity sends a person first, their employment or role after) and someone who decides CPD
+requests at each school with staff. Until all of that has arrived this writes nothing and answers
+``pending`` with what it waits for; ``canopy up`` asks again once the events so far are delivered.
 Loading is deterministic for a given directory, happens in one transaction, and once per trust.
 """
 from __future__ import annotations
@@ -63,11 +66,12 @@ def load_demo(runtime: Runtime) -> dict:
     rng, started = random.Random(2026), time.monotonic()
     with runtime.uow_factory() as uow:
         trust_id, employment_rows = _staff(uow.session)
-        if trust_id is None or not employment_rows:
-            return {"created": False, "pending": True, "reason": "directory not yet projected"}
-        if uow.session.execute(select(func.count()).select_from(activities)
-                               .where(activities.c.trust_id == trust_id)).scalar():
+        if trust_id is not None and uow.session.execute(select(func.count()).select_from(activities)
+                                                        .where(activities.c.trust_id == trust_id)).scalar():
             return {"created": False}
+        waiting = "the directory is not yet projected" if not employment_rows else waiting_for(uow, trust_id)
+        if waiting:
+            return {"created": False, "pending": True, "reason": waiting}
         recorded = _record_the_year(uow, rng, trust_id, employment_rows)
         evaluated = _evaluate(uow, rng, trust_id, recorded)
         requests, decided = _ask_and_decide(uow, rng, trust_id, employment_rows)
@@ -75,6 +79,22 @@ def load_demo(runtime: Runtime) -> dict:
         uow.commit()
     return {"created": True, "activities": len(recorded) + decided["approved"], "evaluations_submitted": evaluated,
             "requests": requests, "decisions": dict(decided), "seconds": round(time.monotonic() - started, 2)}
+
+
+def waiting_for(uow: UnitOfWork, trust_id: str) -> str | None:
+    """What the year still needs from identity's events, or None once all of it is there."""
+    placed = (select(dir_employments.c.person_id).where(dir_employments.c.trust_id == trust_id)
+              .union(select(dir_role_grants.c.person_id).where(dir_role_grants.c.trust_id == trust_id)))
+    placeless = uow.session.execute(select(func.count()).where(
+        dir_people.c.trust_id == trust_id, dir_people.c.person_id.not_in(placed))).scalar()
+    if placeless:
+        return f"employments and roles not yet projected for {placeless} people"
+    staffed = set(uow.session.execute(select(dir_employments.c.school_id).distinct()
+                                      .where(dir_employments.c.trust_id == trust_id)).scalars())
+    undecided = staffed - set(_deciders(uow, trust_id))
+    if undecided:
+        return f"no one who decides CPD requests projected yet at {len(undecided)} of {len(staffed)} schools"
+    return None
 
 
 def _record_the_year(uow: UnitOfWork, rng: random.Random, trust_id: str, employment_rows) -> list[str]:
