@@ -24,10 +24,8 @@ class IdentityHarness(ServiceHarness):
     password = PASSWORD
 
     def __init__(self, database_url: str):
-        super().__init__(SERVICE, database_url)
-        # The harness makes a service trust the tokens it mints; identity trusts only those it
-        # issues, verified with its own keys. The verifier is built at the first request, from this.
-        self.runtime.spec = SERVICE
+        # Identity trusts only the tokens it issues, verified with its own keys.
+        super().__init__(SERVICE, database_url, own_keys=True)
 
     def token(self, person_id: str, trust_id: str, grants=None) -> dict[str, str]:
         """Headers with the access token identity issues to this person now (its grants are what

@@ -17,17 +17,22 @@ class Refusal(Exception):
     """The request (or event) cannot be carried out as asked, and says why.
 
     ``errors`` maps each field at fault to its reasons (empty when no one field is to blame);
-    ``code`` is a stable word for machines when the meaning alone is too coarse.
+    ``code`` is a stable word for machines when the meaning alone is too coarse. A request's writes
+    are rolled back when it is refused, unless ``keep_changes``: the refusal is itself worth
+    recording (a failed sign-in counted, a stolen token's family revoked). An event handler's
+    refusal always rolls back its savepoint.
     """
 
     code = "refused"
     # An event refused this way could apply later (e.g. what it names has not arrived yet).
     retry_in_consumer = False
 
-    def __init__(self, message: str, *, errors: dict[str, Any] | None = None, code: str | None = None):
+    def __init__(self, message: str, *, errors: dict[str, Any] | None = None, code: str | None = None,
+                 keep_changes: bool = False):
         super().__init__(message)
         self.message = message
         self.errors = errors or {}
+        self.keep_changes = keep_changes
         if code:
             self.code = code
 

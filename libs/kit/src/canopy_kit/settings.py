@@ -60,7 +60,8 @@ class Settings:
     log_level: str = "INFO"
     log_json: bool = True
     metrics_port: int | None = None
-    extra: Mapping[str, str] = field(default_factory=dict)
+    # Every raw <SERVICE>_* value, secrets among them: never in a repr, so never in a log line.
+    extra: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_env(cls, service: str, environ: Mapping[str, str] | None = None) -> "Settings":

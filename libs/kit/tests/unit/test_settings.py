@@ -70,3 +70,9 @@ def test_platform_settings_are_adopted_as_the_services_class():
     assert isinstance(adopted, ExampleSettings)
     assert (adopted.bus_url, adopted.follow_up_weeks) == ("memory://", 3)
     assert ExampleSettings.adopt(adopted) is adopted
+
+
+def test_raw_values_never_appear_in_a_repr():
+    settings = Settings.from_env("identity", environ={"IDENTITY_KEY_PASSPHRASE": "s3cret-passphrase"})
+    assert settings.extra["KEY_PASSPHRASE"] == "s3cret-passphrase"
+    assert "s3cret-passphrase" not in repr(settings)

@@ -7,12 +7,12 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import Column, Integer, MetaData, String, Table, func, select
 
+from canopy_kit.errors import Conflict, NotSignedIn
 from canopy_kit.service import Runtime, ServiceSpec
 from canopy_kit.testing import make_settings, outbox_events, prepare_database
 from canopy_kit.testing.probe import TRUST_ID, person_payload
 from canopy_kit.web.app import create_service_app
 from canopy_kit.web.docs import error_responses
-from canopy_kit.web.errors import ApiError
 from canopy_kit.web.idempotency import idempotent
 from canopy_kit.web.pagination import PageArgs, page_schema, paginate
 from canopy_kit.web.request_uow import current_uow
@@ -25,6 +25,7 @@ widgets = Table("widgets", metadata, Column("id", Integer, primary_key=True, aut
 class WidgetIn(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=40))
     fail_after_write = fields.Boolean(load_default=False)
+    refuse_but_keep = fields.Boolean(load_default=False)
 
 
 class WidgetOut(Schema):
@@ -39,14 +40,16 @@ def _blueprints():
     @idempotent
     @blp.arguments(WidgetIn)
     @blp.response(201, WidgetOut)
-    @error_responses(blp, 409)
+    @error_responses(blp, 401, 409)
     def create(body):
         """A widget."""
         uow = current_uow()
         widget_id = uow.session.execute(widgets.insert().values(name=body["name"])).inserted_primary_key[0]
         uow.publish("identity.person.registered", person_payload(body["name"]), trust_id=TRUST_ID)
         if body["fail_after_write"]:
-            raise ApiError(409, "refused after writing")
+            raise Conflict("refused after writing")
+        if body["refuse_but_keep"]:
+            raise NotSignedIn("refused, and the refusal recorded", keep_changes=True)
         return {"id": widget_id, "name": body["name"]}
 
     @blp.route("", methods=["GET"])
@@ -87,6 +90,12 @@ def test_error_after_writing_leaves_nothing(client, runtime):
     assert response.status_code == 409
     assert response.json == {"code": "conflict", "status": 409, "message": "refused after writing", "errors": {}}
     assert _count(runtime) == 0 and outbox_events(runtime) == []
+
+
+def test_a_refusal_that_keeps_its_changes_commits_them_and_still_refuses(client, runtime):
+    response = client.post("/v1/widgets", json={"name": "gamma", "refuse_but_keep": True})
+    assert response.status_code == 401 and response.json["message"] == "refused, and the refusal recorded"
+    assert _count(runtime) == 1 and len(outbox_events(runtime)) == 1
 
 
 @pytest.mark.parametrize("body, field, reason", [

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import jsonify
+from flask import g, jsonify
 from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
 
@@ -132,6 +132,10 @@ def _absent_message(errors: dict[str, Any]) -> str:
 
 
 def from_refusal(exc: Refusal):
+    if exc.keep_changes:
+        uow = g.get("canopy_uow")
+        if uow is not None:
+            uow.commit()  # the refusal's own record (``Refusal.keep_changes``), before it is answered
     status = status_of(exc)
     headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyAttempts) else {}
     if status == 422 and _names_absent_id(exc.errors):  # a schema a view loaded itself

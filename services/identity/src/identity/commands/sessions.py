@@ -6,27 +6,21 @@ see ``canopy_kit.web.forwarding``), never what the client claims.
 
 Two refusals here must outlive the request, whose transaction is rolled back when it answers
 with an error: a failed sign-in's count (else nobody is ever slowed down) and the revocation of a
-refresh token family on reuse (else a stolen token's family lives on). ``_keep_and_refuse``
-commits what the caller's unit of work holds before raising; it is the only commit in identity's
-commands, and the kit offers no way for a refusal to keep its writes.
+refresh token family on reuse (else a stolen token's family lives on). They are raised with
+``keep_changes=True``: whoever owns the unit of work (the request) commits before answering.
 """
 from __future__ import annotations
 
 from sqlalchemy import delete, func, select, update
 
 from canopy_kit.db.uow import UnitOfWork
-from canopy_kit.errors import Conflict, NotSignedIn, Refusal
+from canopy_kit.errors import Conflict, NotSignedIn
 from identity import passwords, tokens
 from identity.commands.common import audit, new_id, now
 from identity.domain.accounts import ACTIVE, normalise_email
 from identity.domain.sign_in import LOGIN_FAILED, WINDOW, FailureKeys, check_attempts
 from identity.settings import IdentitySettings
 from identity.tables import login_failures, people, trusts
-
-
-def _keep_and_refuse(uow: UnitOfWork, refusal: Refusal):
-    uow.commit()
-    raise refusal
 
 
 def _failures(uow: UnitOfWork, key: str) -> int:
@@ -39,7 +33,7 @@ def _fail(uow: UnitOfWork, keys: FailureKeys, trust_id: str | None, person_id: s
                                                   for key, _limit in keys.limits()])
     uow.session.execute(delete(login_failures).where(login_failures.c.at < now() - WINDOW))
     audit(uow, trust_id=trust_id, action="login.failed", subject_id=person_id, client=client)
-    _keep_and_refuse(uow, NotSignedIn(LOGIN_FAILED, code="login_failed"))
+    raise NotSignedIn(LOGIN_FAILED, code="login_failed", keep_changes=True)
 
 
 def login(uow: UnitOfWork, settings: IdentitySettings, *, email: str, password: str, trust_slug: str | None = None,
@@ -80,7 +74,7 @@ def refresh(uow: UnitOfWork, settings: IdentitySettings, *, refresh_token: str) 
         return tokens.rotate_refresh(uow.session, refresh_token, issuer=settings.token_issuer,
                                      audience=settings.token_audience, passphrase=settings.key_passphrase)
     except tokens.RefreshRejected as exc:
-        _keep_and_refuse(uow, NotSignedIn(str(exc), code="refresh_rejected"))
+        raise NotSignedIn(str(exc), code="refresh_rejected", keep_changes=True) from None
 
 
 def logout(uow: UnitOfWork, *, refresh_token: str) -> None:
