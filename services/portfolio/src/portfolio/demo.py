@@ -121,13 +121,12 @@ def _record_the_year(uow: UnitOfWork, rng: random.Random, trust_id: str, employm
 def _evaluate(uow: UnitOfWork, rng: random.Random, trust_id: str, activity_ids: list[str]) -> int:
     """Most people evaluate straight after; fewer follow up. Returns how many were submitted."""
     order = {activity_id: n for n, activity_id in enumerate(activity_ids)}
-    rows = sorted(uow.session.execute(select(evaluations.c.id, evaluations.c.activity_id, evaluations.c.person_id,
-                                             evaluations.c.stage).where(evaluations.c.trust_id == trust_id)).all(),
-                  key=lambda e: (order.get(e.activity_id, len(order)), e.stage != "immediate"))
+    rows = [e for e in uow.session.execute(select(evaluations.c.id, evaluations.c.activity_id,
+                                                  evaluations.c.person_id, evaluations.c.stage)
+                                           .where(evaluations.c.trust_id == trust_id)) if e.activity_id in order]
+    rows.sort(key=lambda e: (order[e.activity_id], e.stage != "immediate"))  # the order they were recorded in
     submitted = 0
     for evaluation in rows:
-        if evaluation.activity_id not in order:
-            continue
         follow_up = evaluation.stage == "follow_up"
         if rng.random() < (0.4 if follow_up else 0.75):
             submit(uow, trust_id=trust_id, person_id=evaluation.person_id, evaluation_id=evaluation.id, answers={
