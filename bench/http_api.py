@@ -82,26 +82,20 @@ def served(app: str, env: dict):
 def portfolio_target(metrics_dir: str):
     """Portfolio on a fresh database with one school, one teacher and one of her activities."""
     from bench.http_apps import minter_from_hex
-    from canopy_kit.service import Runtime
-    from canopy_kit.testing import make_settings, prepare_database
-    from canopy_kit.testing.directory import DirectoryBuilder
-    from canopy_kit.web.app import create_service_app
+    from canopy_kit.testing.harness import ServiceHarness, StaffDirectory
     from portfolio.service import SERVICE
 
     key = os.urandom(32).hex()
-    minter = minter_from_hex(key)
     with postgres_database() as url, tempfile.TemporaryDirectory() as data_dir:
-        runtime = Runtime(minter.spec_with_keys(SERVICE), make_settings("portfolio", database_url=url))
+        harness = ServiceHarness(SERVICE, url, minter=minter_from_hex(key))
         try:
-            prepare_database(runtime)
-            directory = DirectoryBuilder(runtime, minter)
+            directory = StaffDirectory(harness)
             teacher = directory.person("Pia", directory.school("Ash Primary"))
             headers = directory.headers(teacher)
-            created = create_service_app(runtime, testing=True).test_client().post(
-                f"/v1/people/{teacher}/activities", json=ACTIVITY, headers=headers)
+            created = harness.client.post(f"/v1/people/{teacher}/activities", json=ACTIVITY, headers=headers)
             assert created.status_code == 201, created.get_json()
         finally:
-            runtime.dispose()
+            harness.dispose()
         env = {"PORTFOLIO_DATABASE_URL": url, "PORTFOLIO_BUS_URL": RABBITMQ_URL, "PORTFOLIO_DATA_DIR": data_dir,
                "PROMETHEUS_MULTIPROC_DIR": metrics_dir, TOKEN_KEY_VARIABLE: key}
         with served("portfolio", env) as (server, base_url):

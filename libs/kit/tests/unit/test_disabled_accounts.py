@@ -1,6 +1,5 @@
 """A disabled account's access tokens are refused at once, by every service, from its own copy of
 the directory; the check costs a caller reading their own records no query of its own."""
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -10,12 +9,10 @@ from sqlalchemy import MetaData, event
 
 from canopy_kit.auth.flask import authenticated, current_principal
 from canopy_kit.auth.permissions import Permissions
-from canopy_kit.db.tables import dir_people
-from canopy_kit.projections.directory import ProjectedDirectory, upsert_if_newer
-from canopy_kit.service import Runtime, ServiceSpec
-from canopy_kit.testing import make_settings, prepare_database
-from canopy_kit.testing.directory import DirectoryBuilder, TokenMinter
-from canopy_kit.web.app import create_service_app
+from canopy_kit.events.subscriptions import Subscriptions
+from canopy_kit.projections.directory import ProjectedDirectory, subscribe_directory
+from canopy_kit.service import ServiceSpec
+from canopy_kit.testing.harness import ServiceHarness, StaffDirectory
 from canopy_kit.web.request_uow import current_uow
 
 
@@ -40,24 +37,17 @@ def _blueprints():
 
 @pytest.fixture
 def service(sqlite_url):
-    minter = TokenMinter()
     spec = ServiceSpec(name="people", title="People", metadata=MetaData(), migrations_dir=Path("/none"),
-                       blueprints=_blueprints)
-    runtime = Runtime(minter.spec_with_keys(spec), make_settings("people", database_url=sqlite_url))
-    prepare_database(runtime)
-    directory = DirectoryBuilder(runtime, minter)
-    yield directory, create_service_app(runtime, testing=True).test_client()
-    runtime.dispose()
+                       blueprints=_blueprints, subscriptions=lambda: subscribe_directory(Subscriptions()))
+    harness = ServiceHarness(spec, sqlite_url)
+    yield StaffDirectory(harness), harness.client
+    harness.dispose()
 
 
 def _set_status(directory, person_id, status):
-    """What the projection does with ``identity.person.updated`` (the whole person, status included)."""
-    with directory.runtime.uow_factory() as uow:
-        upsert_if_newer(uow.session, dir_people, "person_id", {
-            "person_id": person_id, "trust_id": directory.trust_id, "given_name": "Pia", "family_name": "Test",
-            "preferred_name": None, "email": "pia@example.org", "status": status,
-            "updated_at": datetime.now(timezone.utc)})
-        uow.commit()
+    """Identity's ``identity.person.updated`` (the whole person, status included), as delivered."""
+    directory.harness.feed(directory.trust_id, [("identity.person.updated", {
+        "person_id": person_id, "given_name": "Pia", "email": "pia@example.org", "status": status})])
 
 
 def test_a_disabled_accounts_token_is_refused_although_it_was_accepted_before(service):
@@ -79,7 +69,7 @@ def test_a_disabled_accounts_token_is_refused_although_it_was_accepted_before(se
 def test_a_disabled_caller_is_refused_whatever_they_ask_about(service):
     directory, client = service
     ash = directory.school("Ash")
-    head, teacher = directory.person("Hana", ash, roles=("headteacher",)), directory.person("Tom", ash)
+    head, teacher = directory.person("Hana", ash, role="headteacher"), directory.person("Tom", ash)
     headers = directory.headers(head)
     assert client.get(f"/v1/people/{teacher}", headers=headers).status_code == 200
     _set_status(directory, head, "disabled")
@@ -105,9 +95,9 @@ def test_the_caller_is_looked_up_once_for_authentication_and_the_permission_chec
         if "dir_people" in statement:
             lookups.append(statement)
 
-    event.listen(directory.runtime.engine, "before_cursor_execute", count)
+    event.listen(directory.harness.runtime.engine, "before_cursor_execute", count)
     try:
         assert client.get(f"/v1/people/{pia}", headers=headers).status_code == 200
     finally:
-        event.remove(directory.runtime.engine, "before_cursor_execute", count)
+        event.remove(directory.harness.runtime.engine, "before_cursor_execute", count)
     assert len(lookups) == 1

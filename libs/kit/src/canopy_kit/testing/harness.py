@@ -31,10 +31,11 @@ class ServiceHarness:
     """One service on ``database_url``: ``runtime``, ``client``, tokens, and its inbox."""
 
     def __init__(self, spec: ServiceSpec, database_url: str, *, data_dir: Path | None = None,
-                 own_keys: bool = False, **settings_changes: Any):
+                 own_keys: bool = False, minter: TokenMinter | None = None, **settings_changes: Any):
         """``own_keys``: verify tokens with the spec's own key source (identity, which issues them)
-        rather than the harness's test key."""
-        self.minter = TokenMinter()
+        rather than the harness's test key; ``minter``: sign with this one (a benchmark shares its
+        key with the server it starts)."""
+        self.minter = minter or TokenMinter()
         overrides = {"data_dir": Path(data_dir)} if data_dir is not None else {}
         settings = make_settings(spec.name, database_url=database_url, **overrides, **settings_changes)
         self.runtime = Runtime(spec if own_keys else self.minter.spec_with_keys(spec), settings)

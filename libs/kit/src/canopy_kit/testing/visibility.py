@@ -15,6 +15,7 @@ trust; ``seed`` writes it through a ``Writer``: the directory projection for mos
 """
 from __future__ import annotations
 
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -25,12 +26,12 @@ from sqlalchemy.orm import Session
 
 from canopy_kit.auth.permissions import ListRule, Permissions
 from canopy_kit.auth.principal import Grant, Principal
-from canopy_kit.db.tables import access_log, dir_group_schools
+from canopy_kit.db.tables import access_log
 from canopy_kit.projections.directory import ProjectedDirectory
 from canopy_kit.service import Runtime, ServiceSpec
-from canopy_kit.testing.directory import DirectoryBuilder, TokenMinter
+from canopy_kit.testing.harness import ServiceHarness, StaffDirectory
 from canopy_kit.testing.documents import openapi
-from canopy_kit.testing.helpers import make_settings, prepare_database
+from canopy_kit.testing.helpers import prepare_database
 from canopy_kit.web.access_log import LIST_RULE as ACCESS_LOG_RULE
 from canopy_kit.web.app import create_service_app
 
@@ -193,29 +194,26 @@ def seed(writer: Writer) -> World:
 
 
 class ProjectedWriter:
-    """The world in a service's directory projection, as identity's events would leave it."""
+    """The world in a service's directory projection, written as identity's events through the
+    service's own inbox (``StaffDirectory``), one directory per trust."""
 
-    def __init__(self, runtime: Runtime, minter: TokenMinter):
-        self.runtime, self.minter = runtime, minter
-        self.builders: dict[str, DirectoryBuilder] = {}  # trust id -> its builder
-        self.of_person: dict[str, DirectoryBuilder] = {}
+    def __init__(self, harness: ServiceHarness):
+        self.harness = harness
+        self.of_person: dict[str, StaffDirectory] = {}
         self.groups: dict[str, list[str]] = {}
 
     def trust(self, key: str) -> str:
-        self.current = DirectoryBuilder(self.runtime, self.minter)
-        self.builders[self.current.trust_id] = self.current
+        self.current = StaffDirectory(self.harness, key)
         return self.current.trust_id
 
     def school(self, key: str) -> str:
         return self.current.school(key.title())
 
     def group(self, key: str, school_ids: list[str]) -> str:
-        group_id = f"group-{key}-{self.current.trust_id[:8]}"
+        group_id = str(uuid.uuid4())
         self.groups[group_id] = list(school_ids)
-        with self.runtime.uow_factory() as uow:
-            uow.session.execute(insert(dir_group_schools), [
-                {"group_id": group_id, "school_id": s, "trust_id": self.current.trust_id} for s in school_ids])
-            uow.commit()
+        self.current.also("identity.group.created", {"group_id": group_id, "name": key.title(),
+                                                      "school_ids": list(school_ids)})
         return group_id
 
     def person(self, key: str) -> str:
@@ -227,25 +225,24 @@ class ProjectedWriter:
         self.of_person[person_id].employ(person_id, school_id, starts_on=starts_on, ends_on=ends_on)
 
     def grant(self, person_id, role, scope_type, scope_id) -> None:
-        builder = self.of_person[person_id]
-        builder.grant(person_id, role, scope_type, scope_id)
+        directory = self.of_person[person_id]
+        directory.grant(person_id, role, scope_type, scope_id)
         if scope_type == "group":  # a group grant's token carries its schools, as identity issues it
-            builder.grants[person_id][-1]["schools"] = self.groups[scope_id]
+            directory.grants[person_id][-1]["schools"] = self.groups[scope_id]
 
     def manage(self, manager_id, person_id, school_id, starts_on) -> None:
-        self.of_person[person_id].manage(manager_id, person_id, school_id, starts_on)
+        self.of_person[person_id].manage(manager_id, person_id, school_id, starts_on=starts_on)
 
     def caller(self, key: str, person_id: str) -> Caller:
-        builder = self.of_person[person_id]
-        grants = tuple(Grant.from_claim(c) for c in builder.grants.get(person_id, []))
-        return Caller(key, Principal(person_id, builder.trust_id, grants), builder.headers(person_id))
+        directory = self.of_person[person_id]
+        grants = tuple(Grant.from_claim(c) for c in directory.grants.get(person_id, []))
+        return Caller(key, Principal(person_id, directory.trust_id, grants), directory.headers(person_id))
 
 
 def projected(spec: ServiceSpec, database_url: str, **settings) -> tuple[Runtime, ProjectedWriter]:
     """A service trusting test tokens, and a writer putting the world in its directory projection."""
-    minter = TokenMinter()
-    runtime = Runtime(minter.spec_with_keys(spec), make_settings(spec.name, database_url=database_url, **settings))
-    return runtime, ProjectedWriter(runtime, minter)
+    harness = ServiceHarness(spec, database_url, **settings)
+    return harness.runtime, ProjectedWriter(harness)
 
 
 def seed_access_log(runtime: Runtime, world: World) -> None:
