@@ -103,7 +103,6 @@ class Runtime:
         unknown = sorted(set(subscriptions.routing_keys) - set(self.registry.event_types()))
         if unknown:
             raise UnknownEventType(f"{self.spec.name} subscribes to events no contract defines: {', '.join(unknown)}")
-        subscriptions.runtime = self
         return subscriptions
 
     @cached_property

@@ -150,10 +150,6 @@ class Settings:
     def with_overrides(self, **changes) -> "Settings":
         return replace(self, **changes)
 
-    def option(self, name: str, default: str | None = None) -> str | None:
-        """A service-specific setting, e.g. ``IDENTITY_ACCESS_TOKEN_MINUTES``."""
-        return self.extra.get(name, default)
-
     @property
     def bus_transport(self) -> str:
         return self.bus_url.split("://", 1)[0]

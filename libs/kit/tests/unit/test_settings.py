@@ -19,12 +19,12 @@ def test_one_shared_url_names_a_database_per_service():
     assert Settings.from_env("skills-exchange", environ=env).database_url.endswith("/canopy_skills_exchange")
 
 
-def test_service_specific_value_wins_and_extra_options_are_kept():
+def test_service_specific_value_wins_and_its_own_values_are_kept():
     env = {"BUS_URL": "memory://", "IDENTITY_BUS_URL": "amqp://guest:guest@rabbit//",
            "IDENTITY_KEY_PASSPHRASE": "s3cret", "CANOPY_CONSUMER_MAX_ATTEMPTS": "7"}
     settings = Settings.from_env("identity", environ=env)
     assert settings.bus_url == "amqp://guest:guest@rabbit//"
-    assert settings.option("KEY_PASSPHRASE") == "s3cret"
+    assert settings.extra["KEY_PASSPHRASE"] == "s3cret"
     assert settings.consumer_max_attempts == 7
     assert Settings.from_env("portfolio", environ=env).bus_url == "memory://"
 

@@ -40,14 +40,13 @@ class Subscriptions:
 
     A handler writes through the unit of work it is given and never commits: the consumer commits
     the handler's writes together with the inbox record, so a redelivered event has no second
-    effect. A handler that raises is retried later; make it deterministic.
+    effect. It reads the service's settings from ``uow.settings``. A handler that raises is retried
+    later, or dead-lettered at once for a ``Refusal`` that retrying cannot change (ADR 0019); make
+    it deterministic.
     """
 
     def __init__(self) -> None:
         self._handlers: dict[str, list[Handler | BatchHandler]] = {}
-        # The process's Runtime, once it has built these (None when only the routing keys are
-        # wanted): a handler that needs a setting (identity's mail server) reads it from there.
-        self.runtime = None
         self._batched: set[int] = set()  # ids of the handlers that take a list of events
 
     def on(self, event_type: str) -> Callable[[Handler], Handler]:

@@ -90,11 +90,6 @@ def status_of(refusal: Refusal) -> int:
     return 400  # a Refusal of a new meaning not yet mapped: still the caller's to fix, never a 500
 
 
-def field_error(field: str, reason: str, status: int = 422) -> Refusal:
-    meaning = next(kind for kind, code in STATUS_OF_MEANING.items() if code == status)
-    return meaning.on(field, reason)
-
-
 def invalid_fields(messages: dict[Any, Any]) -> Invalid:
     """Every invalid field of a schema a view loaded itself. Names are made strings: a multipart
     form can send a part without a name, which marshmallow reports under ``None``."""
