@@ -166,7 +166,7 @@ def test_keys_that_cannot_be_fetched_ask_the_caller_to_try_again():
 
     from flask import Flask
 
-    from canopy_kit.auth.flask import current_principal
+    from canopy_kit.web.auth import current_principal
     from canopy_kit.production.topology import free_port
     from canopy_kit.web.errors import ApiError
 

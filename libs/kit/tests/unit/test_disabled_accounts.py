@@ -7,7 +7,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 from sqlalchemy import MetaData, event
 
-from canopy_kit.auth.flask import authenticated, current_principal
+from canopy_kit.web.auth import authenticated, current_principal
 from canopy_kit.auth.permissions import Permissions
 from canopy_kit.events.subscriptions import Subscriptions
 from canopy_kit.projections.directory import ProjectedDirectory, subscribe_directory

@@ -193,7 +193,7 @@ def test_roles_are_checked_from_the_token(sqlite_url):
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     from canopy_kit.auth import StaticKeySource
-    from canopy_kit.auth.flask import authenticated, current_principal
+    from canopy_kit.web.auth import authenticated, current_principal
 
     key = Ed25519PrivateKey.generate()
 

@@ -47,7 +47,7 @@ class Directory(Protocol):
     def group_schools(self, group_id: str) -> set[str]: ...
 
     def account_disabled(self, person_id: str) -> bool:
-        """The person's account is disabled: their tokens are refused (``canopy_kit.auth.flask``)."""
+        """The person's account is disabled: their tokens are refused (``canopy_kit.web.auth``)."""
         ...
 
 

@@ -41,10 +41,10 @@ SERVICE_FOLDERS = ("migrations/versions", "tests/unit", "tests/integration")
 
 # What plain Python means for domain/: no framework, no database, no bus, no web.
 DOMAIN_FORBIDDEN = ("flask", "flask_smorest", "werkzeug", "webargs", "marshmallow", "sqlalchemy", "psycopg",
-                    "kombu", "canopy_kit.web", "canopy_kit.db", "canopy_kit.bus", "canopy_kit.auth.flask",
+                    "kombu", "canopy_kit.web", "canopy_kit.db", "canopy_kit.bus",
                     "canopy_kit.projections")
 # What speaks HTTP or needs a request: allowed in api/ (and the wiring in service.py) only.
-HTTP_ONLY = ("flask", "flask_smorest", "werkzeug", "webargs", "canopy_kit.web", "canopy_kit.auth.flask")
+HTTP_ONLY = ("flask", "flask_smorest", "werkzeug", "webargs", "canopy_kit.web")
 # Calls that write: the API hands changes to commands instead.
 WRITE_CALLS = {"execute", "publish", "publish_many", "add", "add_all", "merge", "delete", "commit", "flush"}
 

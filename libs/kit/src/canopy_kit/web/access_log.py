@@ -12,7 +12,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 from sqlalchemy import insert, select
 
-from canopy_kit.auth.flask import authenticated, current_principal
+from canopy_kit.web.auth import authenticated, current_principal
 from canopy_kit.auth.permissions import ListRule
 from canopy_kit.db.rows import now
 from canopy_kit.db.tables import access_log

@@ -6,7 +6,7 @@ import json
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from canopy_kit.auth.flask import authenticated, current_principal, request_permissions
+from canopy_kit.web.auth import authenticated, current_principal, request_permissions
 from canopy_kit.db.pages import paginate
 from canopy_kit.web.docs import error_responses
 from canopy_kit.web.fields import UtcDateTime

@@ -5,7 +5,7 @@ from flask import request
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from canopy_kit.auth.flask import authenticated, current_principal, request_permissions
+from canopy_kit.web.auth import authenticated, current_principal, request_permissions
 from canopy_kit.errors import BadRequest, Invalid
 from canopy_kit.web.docs import error_responses
 from canopy_kit.web.request_uow import current_uow

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from canopy_kit.auth.flask import authenticated, current_principal
+from canopy_kit.web.auth import authenticated, current_principal
 from canopy_kit.web.request_uow import current_uow
 from identity import commands, queries
 from identity.api.schemas import EmploymentSchema

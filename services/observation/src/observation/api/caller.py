@@ -1,7 +1,7 @@
 """The caller's access policy in this request (``observation.access``)."""
 from __future__ import annotations
 
-from canopy_kit.auth.flask import request_permissions
+from canopy_kit.web.auth import request_permissions
 from observation.access import Access
 
 

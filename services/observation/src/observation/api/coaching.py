@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from flask_smorest import Blueprint
 
-from canopy_kit.auth.flask import authenticated
+from canopy_kit.web.auth import authenticated
 from canopy_kit.web.docs import error_responses
 from canopy_kit.web.pagination import PageArgs, page_schema, paginate
 from canopy_kit.web.request_uow import current_settings, current_uow

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_smorest import Blueprint
 
-from canopy_kit.auth.flask import authenticated, current_principal
+from canopy_kit.web.auth import authenticated, current_principal
 from canopy_kit.web.access_log import record_read
 from canopy_kit.web.docs import error_responses
 from canopy_kit.web.idempotency import idempotent

@@ -2,7 +2,7 @@
 through ``queries`` or change through ``commands``, and respond."""
 from __future__ import annotations
 
-from canopy_kit.auth.flask import request_permissions
+from canopy_kit.web.auth import request_permissions
 from portfolio.access import PortfolioAccess
 
 

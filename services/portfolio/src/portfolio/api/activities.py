@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_smorest import Blueprint
 
-from canopy_kit.auth.flask import authenticated
+from canopy_kit.web.auth import authenticated
 from canopy_kit.db.pages import paginate
 from canopy_kit.web.access_log import record_read
 from canopy_kit.web.docs import error_responses

@@ -8,7 +8,7 @@ from flask import Response, request
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate
 
-from canopy_kit.auth.flask import authenticated
+from canopy_kit.web.auth import authenticated
 from canopy_kit.db.pages import paginate
 from canopy_kit.errors import NotFound
 from canopy_kit.web.access_log import record_read

@@ -5,7 +5,7 @@ from flask import Response
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from canopy_kit.auth.flask import authenticated
+from canopy_kit.web.auth import authenticated
 from canopy_kit.web.docs import error_responses, other_content
 from canopy_kit.web.request_uow import current_uow
 from portfolio import queries

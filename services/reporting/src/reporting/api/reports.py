@@ -11,7 +11,7 @@ from typing import Any, Callable
 from flask import Response
 from flask_smorest import Blueprint
 
-from canopy_kit.auth.flask import authenticated, request_permissions
+from canopy_kit.web.auth import authenticated, request_permissions
 from canopy_kit.web.docs import error_responses, other_content
 from canopy_kit.web.request_uow import current_settings, current_uow
 from reporting import queries
