@@ -14,7 +14,7 @@ from typing import Protocol
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
-from canopy_kit.projections.directory_tables import dir_employments, dir_group_schools, dir_people, dir_schools
+from canopy_kit.db.tables import dir_employments, dir_group_schools, dir_people, dir_schools
 
 
 class Kind(Protocol):

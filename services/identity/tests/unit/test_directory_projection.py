@@ -77,7 +77,7 @@ def test_an_older_event_never_overwrites_a_newer_one(identity, trust, tmp_path):
     _deliver(processor, list(reversed(events)))  # the update first, the registration late
     from sqlalchemy import select
 
-    from canopy_kit.projections.directory_tables import dir_people
+    from canopy_kit.db.tables import dir_people
 
     with runtime.engine.connect() as conn:
         name = conn.execute(select(dir_people.c.preferred_name).where(dir_people.c.person_id == trust.teacher)).scalar()

@@ -24,7 +24,8 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from canopy_kit.projections.directory_tables import dir_employments, dir_people, dir_role_grants
+from canopy_kit.db.tables import dir_employments, dir_people, dir_role_grants
+from canopy_kit.projections.directory import people_without_a_place
 from canopy_kit.service import Runtime
 from observation import commands, queries
 from observation.demo_data import (
@@ -67,20 +68,9 @@ def _staff(session: Session, trust_id: str, today: date):
     return teachers, observers
 
 
-def _placeless(session: Session, trust_id: str) -> tuple[int, int]:
-    """(people of the trust with neither an employment nor a role yet, people of the trust)."""
-    placed = (select(dir_employments.c.person_id).where(dir_employments.c.trust_id == trust_id)
-              .union(select(dir_role_grants.c.person_id).where(dir_role_grants.c.trust_id == trust_id)))
-    people = select(dir_people.c.person_id).where(dir_people.c.trust_id == trust_id)
-    total = session.execute(select(func.count()).select_from(people.subquery())).scalar_one()
-    waiting = session.execute(select(func.count()).select_from(
-        people.where(dir_people.c.person_id.not_in(placed)).subquery())).scalar_one()
-    return waiting, total
-
-
 def waiting_for(session: Session, trust_id: str, today: date) -> str | None:
     """What the drop-ins still need from identity's events, or None once all of it is there."""
-    waiting, total = _placeless(session, trust_id)
+    waiting, total = people_without_a_place(session, trust_id)
     if waiting:
         return f"employments and roles not yet projected for {waiting} of {total} people"
     teachers, observers = _staff(session, trust_id, today)

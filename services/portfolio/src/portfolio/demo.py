@@ -21,7 +21,8 @@ from sqlalchemy import func, select
 
 from canopy_contracts.events.portfolio import ACTIVITY_TYPES
 from canopy_kit.db.uow import UnitOfWork
-from canopy_kit.projections.directory_tables import dir_employments, dir_people, dir_role_grants
+from canopy_kit.db.tables import dir_employments, dir_people, dir_role_grants
+from canopy_kit.projections.directory import people_without_a_place
 from canopy_kit.service import Runtime
 from portfolio.commands.activities import record_activities
 from portfolio.commands.evaluations import submit
@@ -83,12 +84,9 @@ def load_demo(runtime: Runtime) -> dict:
 
 def waiting_for(uow: UnitOfWork, trust_id: str) -> str | None:
     """What the year still needs from identity's events, or None once all of it is there."""
-    placed = (select(dir_employments.c.person_id).where(dir_employments.c.trust_id == trust_id)
-              .union(select(dir_role_grants.c.person_id).where(dir_role_grants.c.trust_id == trust_id)))
-    placeless = uow.session.execute(select(func.count()).where(
-        dir_people.c.trust_id == trust_id, dir_people.c.person_id.not_in(placed))).scalar()
-    if placeless:
-        return f"employments and roles not yet projected for {placeless} people"
+    waiting, total = people_without_a_place(uow.session, trust_id)
+    if waiting:
+        return f"employments and roles not yet projected for {waiting} of {total} people"
     staffed = set(uow.session.execute(select(dir_employments.c.school_id).distinct()
                                       .where(dir_employments.c.trust_id == trust_id)).scalars())
     undecided = staffed - set(_deciders(uow, trust_id))

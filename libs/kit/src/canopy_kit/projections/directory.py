@@ -10,7 +10,7 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, Table, and_, bindparam, delete, insert, or_, select
+from sqlalchemy import Select, Table, and_, bindparam, delete, func, insert, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -101,6 +101,20 @@ def subscribe_directory(subscriptions: Subscriptions) -> Subscriptions:
     subscriptions.on("identity.group.created")(_group_handler)
     subscriptions.on("identity.group.updated")(_group_handler)
     return subscriptions
+
+
+def people_without_a_place(session: Session, trust_id: str) -> tuple[int, int]:
+    """``(people of the trust with neither an employment nor a role yet, people of the trust)``.
+
+    Identity publishes a person before their employments and roles, and another service's demo
+    must not run on a directory half delivered: it waits until the first number is 0."""
+    placed = (select(dir_employments.c.person_id).where(dir_employments.c.trust_id == trust_id)
+              .union(select(dir_role_grants.c.person_id).where(dir_role_grants.c.trust_id == trust_id)))
+    people = select(dir_people.c.person_id).where(dir_people.c.trust_id == trust_id)
+    total = session.execute(select(func.count()).select_from(people.subquery())).scalar_one()
+    waiting = session.execute(select(func.count()).select_from(
+        people.where(dir_people.c.person_id.not_in(placed)).subquery())).scalar_one()
+    return waiting, total
 
 
 def _current(starts, ends, on: date):

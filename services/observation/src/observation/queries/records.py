@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from canopy_kit.db.rows import row_in_trust
 from canopy_kit.errors import NotFound
-from canopy_kit.projections.directory_tables import dir_employments, dir_line_managers
+from canopy_kit.db.tables import dir_employments, dir_line_managers
 from observation.access import Access
 from observation.domain import forms
 from observation.domain.records import DRAFT, OPEN, REPORTABLE
