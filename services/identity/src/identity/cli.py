@@ -4,6 +4,7 @@ from __future__ import annotations
 import getpass
 import os
 import sys
+from datetime import timedelta
 
 from canopy_kit.errors import Refusal
 from identity import commands, keys, queries
@@ -24,11 +25,13 @@ def _create_trust(runtime, args) -> int:
     return 0
 
 
-def _rotate_keys(runtime, _args) -> int:
+def _rotate_keys(runtime, args) -> int:
+    delay = 0 if args.now else runtime.settings.key_activation_seconds
     with runtime.uow_factory() as uow:
-        kid = keys.rotate(uow.session, runtime.settings.key_passphrase)
+        kid = keys.rotate(uow.session, runtime.settings.key_passphrase, activation=timedelta(seconds=delay))
         uow.commit()
-    print(f"new signing key {kid}; the previous key still verifies until its tokens expire")
+    print(f"new signing key {kid}, published now, signing in {delay} s; the previous key still verifies "
+          "until its tokens expire")
     return 0
 
 
@@ -74,5 +77,8 @@ def add_commands(subparsers) -> None:
     staff.add_argument("--trust", required=True, help="the trust's slug")
     staff.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
     staff.set_defaults(handler=_import_staff)
-    rotate = subparsers.add_parser("rotate-keys", help="start signing with a new key")
+    rotate = subparsers.add_parser("rotate-keys", help="publish a new key and sign with it after "
+                                   "IDENTITY_KEY_ACTIVATION_SECONDS (30)")
+    rotate.add_argument("--now", action="store_true",
+                        help="sign with it at once (services may refuse its first tokens for up to 10 s)")
     rotate.set_defaults(handler=_rotate_keys)

@@ -1,13 +1,16 @@
 """Signing keys: Ed25519, kept in identity's database, published as a JWKS.
 
-The newest unretired key signs. ``rotate`` retires it and makes a new one; a retired key stays in
-the JWKS for as long as tokens it signed can live, so rotation never logs anyone out.
+``rotate`` makes the next key and publishes it at once, but signs with it only after an activation
+delay, when the current key retires: every service verifying tokens has had the chance to fetch it
+before it sees a token it signed, so no request is refused for an unknown key. A retired key stays
+in the JWKS for as long as tokens it signed can live, so rotation never logs anyone out. The key
+that signs is the newest one whose time has come and that has not retired.
 """
 from __future__ import annotations
 
 import json
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import jwt
 from cryptography.hazmat.primitives import serialization
@@ -25,7 +28,7 @@ def _encryption(passphrase: str | None):
     return serialization.NoEncryption()
 
 
-def create_key(session: Session, passphrase: str | None = None) -> str:
+def create_key(session: Session, passphrase: str | None = None, *, signs_from: datetime | None = None) -> str:
     private = Ed25519PrivateKey.generate()
     kid = uuid.uuid4().hex
     jwk = json.loads(jwt.algorithms.OKPAlgorithm.to_jwk(private.public_key()))
@@ -33,14 +36,18 @@ def create_key(session: Session, passphrase: str | None = None) -> str:
     pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                 _encryption(passphrase)).decode()
     session.execute(signing_keys.insert().values(kid=kid, private_pem=pem, public_jwk=json.dumps(jwk),
-                                                 created_at=now()))
+                                                 created_at=now(), signs_from=signs_from))
     return kid
 
 
 def signing_key(session: Session, passphrase: str | None = None) -> tuple[str, Ed25519PrivateKey]:
     """The key to sign with now; made on first use."""
+    moment = now()
     row = session.execute(
-        select(signing_keys).where(signing_keys.c.retired_at.is_(None)).order_by(signing_keys.c.created_at.desc())
+        select(signing_keys)
+        .where(or_(signing_keys.c.retired_at.is_(None), signing_keys.c.retired_at > moment),
+               or_(signing_keys.c.signs_from.is_(None), signing_keys.c.signs_from <= moment))
+        .order_by(signing_keys.c.created_at.desc())
     ).first()
     if row is None:
         create_key(session, passphrase)
@@ -51,9 +58,13 @@ def signing_key(session: Session, passphrase: str | None = None) -> tuple[str, E
     return row.kid, private
 
 
-def rotate(session: Session, passphrase: str | None = None) -> str:
-    session.execute(update(signing_keys).where(signing_keys.c.retired_at.is_(None)).values(retired_at=now()))
-    return create_key(session, passphrase)
+def rotate(session: Session, passphrase: str | None = None, *, activation: timedelta = timedelta(0)) -> str:
+    """The next key, published now and signing after ``activation``, when the current keys retire."""
+    switch = now() + activation
+    session.execute(update(signing_keys)
+                    .where(or_(signing_keys.c.retired_at.is_(None), signing_keys.c.retired_at > switch))
+                    .values(retired_at=switch))
+    return create_key(session, passphrase, signs_from=switch)
 
 
 def published_jwks(session: Session, verify_window: timedelta) -> dict:

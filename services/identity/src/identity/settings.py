@@ -22,6 +22,11 @@ class IdentitySettings(Settings):
     # ``/accept-invitation`` and ``/reset-password``.
     invitation_url: str | None = None
     reset_url: str | None = None
+    # How long ``rotate-keys`` publishes the next key before signing with it. Every service that
+    # verifies fetches identity's key set again on an unknown key at most once per 10 s
+    # (``JwksKeySource.refresh_interval``); published this long before it signs, the new key is in
+    # every service's key set, or fetchable at once, by the first token it signs.
+    key_activation_seconds: int = field(default=30, metadata={"min": 0})
 
     @property
     def mail_folder(self) -> Path:

@@ -90,6 +90,8 @@ signing_keys = Table(
     Column("private_pem", Text, nullable=False),
     Column("public_jwk", Text, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # Published from its creation, signs from here (None: at once): rotation announces the next key.
+    Column("signs_from", DateTime(timezone=True), nullable=True),
     Column("retired_at", DateTime(timezone=True), nullable=True),  # stops signing; still verifies a while
 )
 

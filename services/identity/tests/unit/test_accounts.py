@@ -1,5 +1,6 @@
 """Trust creation, sign-in, refresh rotation, logout, /v1/me and the published keys."""
 import time
+from datetime import datetime, timedelta, timezone
 
 import jwt
 import pytest
@@ -8,8 +9,8 @@ from canopy_kit.auth import StaticKeySource, TokenVerifier
 from canopy_kit.errors import Conflict, Invalid
 from canopy_kit.testing import outbox_events
 from identity import commands, keys
-from identity.tables import people
-from sqlalchemy import select
+from identity.tables import people, signing_keys
+from sqlalchemy import select, update
 
 
 
@@ -130,6 +131,24 @@ def test_key_rotation_keeps_old_tokens_valid(identity):
     assert len(identity.client.get("/.well-known/jwks.json").json["keys"]) == 2
     for token in (old_token, new_token):
         assert identity.client.get("/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+
+
+def test_the_next_key_is_published_before_it_signs(identity):
+    identity.create_trust()
+    old_kid = jwt.get_unverified_header(identity.access_token())["kid"]
+    with identity.runtime.uow_factory() as uow:
+        new_kid = keys.rotate(uow.session, activation=timedelta(seconds=30))
+        uow.commit()
+    published = {key["kid"] for key in identity.client.get("/.well-known/jwks.json").json["keys"]}
+    assert published == {old_kid, new_kid}  # every verifier can fetch it before it sees it
+    assert jwt.get_unverified_header(identity.access_token())["kid"] == old_kid  # not signing yet
+    switched = datetime.now(timezone.utc) - timedelta(seconds=1)  # as if the 30 s went by
+    with identity.runtime.engine.begin() as conn:
+        conn.execute(update(signing_keys).where(signing_keys.c.kid == new_kid).values(signs_from=switched))
+        conn.execute(update(signing_keys).where(signing_keys.c.kid == old_kid).values(retired_at=switched))
+    assert jwt.get_unverified_header(identity.access_token())["kid"] == new_kid
+    published = {key["kid"] for key in identity.client.get("/.well-known/jwks.json").json["keys"]}
+    assert published == {old_kid, new_kid}  # the old one verifies its tokens until they expire
 
 
 def test_schools_list_shows_only_the_callers_trust(identity):

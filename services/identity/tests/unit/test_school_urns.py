@@ -91,7 +91,7 @@ def test_a_trust_with_a_shared_urn_has_the_import_row_refused_and_the_migration_
         with runtime.engine.begin() as conn:  # the trust says which school has the URN
             conn.execute(schools.update().where(schools.c.id == "b" * 36).values(urn="100002"))
         migrate(runtime.engine, SERVICE.migrations_dir)
-        assert _version(runtime) == "0003"
+        assert _version(runtime) >= "0003"  # 0003 applied this time (and any later revision after it)
         indexes = {i["name"]: i for i in inspect(runtime.engine).get_indexes("schools")}
         assert indexes["uq_schools_trust_urn"]["unique"]
         with runtime.engine.connect() as conn:

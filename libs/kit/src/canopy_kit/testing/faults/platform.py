@@ -44,6 +44,8 @@ class Platform:
             "CANOPY_DATA_DIR": str(folder / "data"), "CANOPY_ADMIN_PASSWORD": ADMIN_PASSWORD, "LOG_JSON": "1",
             "GUNICORN_MAX_REQUESTS": str(MAX_REQUESTS_PER_WORKER), "RELAY_POLL_SECONDS": "0.5",
             "CONSUMER_MAX_ATTEMPTS": str(max_attempts), "CONSUMER_RETRY_DELAY_MS": str(retry_delay_ms),
+            # Longer than a verifier's refetch interval (10 s), shorter than the default: the tier waits it out.
+            "IDENTITY_KEY_ACTIVATION_SECONDS": "12",
             **(env or {}),  # e.g. one service's processes reaching the broker through the tier's proxy
         }
         self.run: Child | None = None
