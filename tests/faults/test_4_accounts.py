@@ -1,16 +1,22 @@
 """Accounts behind the gateway, on the same running platform: the password policy, sign-in limits
 per account and per real client (two clients at two addresses, told apart through the gateway),
-access tokens short-lived, and a disabled person's tokens refused at once by identity and, as soon
-as identity's event reaches them, by the other services."""
+access tokens short-lived and refused everywhere once expired, and a disabled person's tokens
+refused at once by identity and, as soon as identity's event reaches them, by the other services."""
 from __future__ import annotations
 
+import os
 import re
+import sys
 import time
 from email import message_from_bytes
+from pathlib import Path
 
 import jwt
 import pytest
 
+from canopy_kit.production.supervisor import Child
+from canopy_kit.production.topology import free_port
+from canopy_kit.testing.faults.platform import ADMIN_PASSWORD
 from canopy_kit.testing.http import http, wait_for
 
 pytestmark = pytest.mark.integration
@@ -96,3 +102,46 @@ def test_a_disabled_persons_tokens_stop_working(tier, invited):
     tier.ledger.add_check("a disabled person's access tokens", f"refused by identity at once and by portfolio "
                           f"{elsewhere:.1f} s later (401 account_disabled); access tokens live "
                           f"{(claims['exp'] - claims['iat']) // 60} minutes")
+
+
+def test_an_expired_access_token_is_refused_everywhere(tier):
+    """An access token is refused once it expires, by identity and by every other service. The
+    platform's tokens live 15 minutes; an identity API of the same database with
+    ``IDENTITY_ACCESS_TOKEN_SECONDS=3`` signs one, with the same keys, that the tier can wait out."""
+    platform = tier.platform
+    port = free_port()
+    env = {**platform.env, "IDENTITY_ACCESS_TOKEN_SECONDS": "3", "TRUSTED_PROXY_HOPS": "0",
+           "PROMETHEUS_MULTIPROC_DIR": str(platform.folder / "short-tokens-metrics")}
+    Path(env["PROMETHEUS_MULTIPROC_DIR"]).mkdir(exist_ok=True)
+    short = Child("identity-short-tokens", [sys.executable, "-m", "canopy_kit.cli", "identity", "api",
+                                            "--port", str(port), "--workers", "1"],
+                  env, platform.folder / "short-tokens.log")
+    cwd = os.getcwd()
+    os.chdir(platform.repository)  # the gunicorn config is named relative to the repository
+    try:
+        short.start()
+    finally:
+        os.chdir(cwd)
+    try:
+        wait_for(lambda: http("GET", f"http://127.0.0.1:{port}/health/live", timeout=2).status == 200,
+                 timeout=60, what="the short-token identity API", interval=0.5)
+        login = http("POST", f"http://127.0.0.1:{port}/v1/auth/login",
+                     {"email": platform.admin_email, "password": ADMIN_PASSWORD})
+        assert login.status == 200, login.body
+        token = login.json()["access_token"]
+        claims = jwt.decode(token, options={"verify_signature": False})
+        assert claims["exp"] - claims["iat"] == 3
+        headers = {"Authorization": f"Bearer {token}"}
+        places = {"identity": f"{platform.gateway}/api/identity/v1/me",
+                  "portfolio": f"{platform.gateway}/api/portfolio/v1/people/{platform.admin_id}/activities"}
+        assert {name: http("GET", url, headers=headers).status for name, url in places.items()} == \
+            {"identity": 200, "portfolio": 200}  # accepted while it lives
+        time.sleep(max(0.0, claims["exp"] + 1.5 - time.time()))
+        expired = {name: http("GET", url, headers=headers) for name, url in places.items()}
+        assert {name: (reply.status, reply.json()["message"]) for name, reply in expired.items()} == \
+            {"identity": (401, "token expired"), "portfolio": (401, "token expired")}
+    finally:
+        short.request_stop()
+        short.wait_stopped(time.monotonic() + 30)
+    tier.ledger.add_check("an expired access token", "a 3-second token (same keys) accepted by identity and "
+                          "portfolio while it lived, refused by both (401 token expired) 1.5 s after its exp")

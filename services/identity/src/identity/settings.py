@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 from canopy_kit.settings import Settings
@@ -27,6 +28,13 @@ class IdentitySettings(Settings):
     # (``JwksKeySource.refresh_interval``); published this long before it signs, the new key is in
     # every service's key set, or fetchable at once, by the first token it signs.
     key_activation_seconds: int = field(default=30, metadata={"min": 0})
+    # How long an access token lives. Shorter for a stricter trust (or a test that waits one out);
+    # never longer than 15 minutes: how long a retired key stays published assumes it.
+    access_token_seconds: int = field(default=900, metadata={"min": 1, "max": 900})
+
+    @property
+    def access_token_lifetime(self) -> timedelta:
+        return timedelta(seconds=self.access_token_seconds)
 
     @property
     def mail_folder(self) -> Path:

@@ -21,7 +21,7 @@ from canopy_kit.identifiers import new_id
 from identity import keys
 from identity.tables import group_schools, people, refresh_tokens, role_grants
 
-ACCESS_TOKEN_TTL = timedelta(minutes=15)
+ACCESS_TOKEN_TTL = timedelta(minutes=15)  # the longest an access token lives (IDENTITY_ACCESS_TOKEN_SECONDS)
 REFRESH_TOKEN_TTL = timedelta(days=30)
 # How long a retired signing key is still published: as long as a token it signed can live, twice over.
 VERIFY_WINDOW = ACCESS_TOKEN_TTL * 2
@@ -64,19 +64,20 @@ def current_grants(session: Session, person_id: str, on: date | None = None) -> 
 
 
 def issue_access_token(session: Session, *, person_id: str, trust_id: str, issuer: str, audience: str,
-                       passphrase: str | None = None) -> str:
+                       passphrase: str | None = None, lifetime: timedelta = ACCESS_TOKEN_TTL) -> str:
     kid, private = keys.signing_key(session, passphrase)
     now = _now()
     claims = {
         "iss": issuer, "aud": audience, "sub": person_id, "trust_id": trust_id, "typ": "access",
         "grants": [grant.to_claim() for grant in current_grants(session, person_id)],
-        "iat": int(now.timestamp()), "exp": int((now + ACCESS_TOKEN_TTL).timestamp()), "jti": uuid.uuid4().hex,
+        "iat": int(now.timestamp()), "exp": int((now + lifetime).timestamp()), "jti": uuid.uuid4().hex,
     }
     return jwt.encode(claims, private, algorithm="EdDSA", headers={"kid": kid})
 
 
 def issue_pair(session: Session, *, person_id: str, trust_id: str, issuer: str, audience: str,
-               family_id: str | None = None, passphrase: str | None = None) -> tuple[TokenPair, str]:
+               family_id: str | None = None, passphrase: str | None = None,
+               lifetime: timedelta = ACCESS_TOKEN_TTL) -> tuple[TokenPair, str]:
     refresh = secrets.token_urlsafe(32)
     row_id = new_id()
     now = _now()
@@ -85,12 +86,12 @@ def issue_pair(session: Session, *, person_id: str, trust_id: str, issuer: str, 
         trust_id=trust_id, issued_at=now, expires_at=now + REFRESH_TOKEN_TTL,
     ))
     access = issue_access_token(session, person_id=person_id, trust_id=trust_id, issuer=issuer,
-                                audience=audience, passphrase=passphrase)
-    return TokenPair(access, refresh, int(ACCESS_TOKEN_TTL.total_seconds())), row_id
+                                audience=audience, passphrase=passphrase, lifetime=lifetime)
+    return TokenPair(access, refresh, int(lifetime.total_seconds())), row_id
 
 
 def rotate_refresh(session: Session, token: str, *, issuer: str, audience: str,
-                   passphrase: str | None = None) -> TokenPair:
+                   passphrase: str | None = None, lifetime: timedelta = ACCESS_TOKEN_TTL) -> TokenPair:
     row = session.execute(
         select(refresh_tokens).where(refresh_tokens.c.token_hash == token_hash(token)).with_for_update()
     ).first()
@@ -106,7 +107,8 @@ def rotate_refresh(session: Session, token: str, *, issuer: str, audience: str,
         revoke_family(session, row.family_id)
         raise RefreshRejected("account is not active")
     pair, successor_id = issue_pair(session, person_id=row.person_id, trust_id=row.trust_id, issuer=issuer,
-                                    audience=audience, family_id=row.family_id, passphrase=passphrase)
+                                    audience=audience, family_id=row.family_id, passphrase=passphrase,
+                                    lifetime=lifetime)
     session.execute(update(refresh_tokens).where(refresh_tokens.c.id == row.id)
                     .values(revoked_at=_now(), replaced_by=successor_id))
     return pair

@@ -1,6 +1,10 @@
 """Identity's own settings come from the same IDENTITY_* variables as always, typed, one default each."""
 from pathlib import Path
 
+import jwt
+import pytest
+
+from canopy_kit.settings import SettingsError
 from identity.service import SERVICE
 from identity.settings import IdentitySettings
 
@@ -25,3 +29,19 @@ def test_unset_means_the_one_default_in_the_class():
     assert settings.key_passphrase is None and settings.smtp_url is None and settings.smtp_url_file is None
     assert settings.mail_from == IdentitySettings.mail_from
     assert settings.mail_folder == Path("/var/mail/canopy")
+
+
+def test_access_tokens_can_be_shorter_never_longer_than_fifteen_minutes():
+    assert SERVICE.load_settings({}).access_token_lifetime.total_seconds() == 900
+    assert SERVICE.load_settings({"IDENTITY_ACCESS_TOKEN_SECONDS": "60"}).access_token_seconds == 60
+    with pytest.raises(SettingsError, match="IDENTITY_ACCESS_TOKEN_SECONDS must be at most 900"):
+        SERVICE.load_settings({"IDENTITY_ACCESS_TOKEN_SECONDS": "3600"})
+
+
+def test_a_sign_in_gives_a_token_of_the_configured_lifetime(identity):
+    identity.create_trust()
+    identity.runtime.settings = identity.runtime.settings.with_overrides(access_token_seconds=60)
+    signed_in = identity.login()
+    assert signed_in.status_code == 200 and signed_in.json["expires_in"] == 60
+    claims = jwt.decode(signed_in.json["access_token"], options={"verify_signature": False})
+    assert claims["exp"] - claims["iat"] == 60

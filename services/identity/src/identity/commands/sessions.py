@@ -62,7 +62,7 @@ def login(uow: UnitOfWork, settings: IdentitySettings, *, email: str, password: 
                             .values(password_hash=passwords.hash_password(password)))
     pair, _ = tokens.issue_pair(uow.session, person_id=person.id, trust_id=person.trust_id,
                                 issuer=settings.token_issuer, audience=settings.token_audience,
-                                passphrase=settings.key_passphrase)
+                                passphrase=settings.key_passphrase, lifetime=settings.access_token_lifetime)
     audit(uow, trust_id=person.trust_id, action="login.succeeded", actor_id=person.id, subject_id=person.id,
           client=client)
     return pair
@@ -72,7 +72,8 @@ def refresh(uow: UnitOfWork, settings: IdentitySettings, *, refresh_token: str) 
     """A new pair for a refresh token used once; a token used again revokes its whole family."""
     try:
         return tokens.rotate_refresh(uow.session, refresh_token, issuer=settings.token_issuer,
-                                     audience=settings.token_audience, passphrase=settings.key_passphrase)
+                                     audience=settings.token_audience, passphrase=settings.key_passphrase,
+                                     lifetime=settings.access_token_lifetime)
     except tokens.RefreshRejected as exc:
         raise NotSignedIn(str(exc), code="refresh_rejected", keep_changes=True) from None
 
