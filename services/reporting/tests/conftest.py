@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from canopy_kit.testing.harness import ServiceHarness, StaffDirectory
+from reporting.commands.replay import rebuild_rollups, replay
 from reporting.rollups import ALL
 from reporting.service import SERVICE
 
@@ -18,8 +19,9 @@ THRESHOLD = 3  # the smallest group a figure may describe, in these tests
 class ThreeSchoolTrust:
     """A trust of two primaries (Ash, Birch) and a secondary (Cedar) with six teachers each, a
     headteacher per school, a CPD lead at Ash, a trust leader and a trust admin; a framework of
-    three principles. ``record``, ``activity`` and ``evaluation`` make the events the other
-    services would publish about them; ``report`` asks for a dashboard, ``cells`` reads the rollups."""
+    three principles. ``record``, ``activity``, ``evaluation``, ``request`` and ``decision`` make
+    the events the other services would publish about them; ``report`` asks for a dashboard,
+    ``cells`` reads the rollups (``rebuilt_and_replayed``: as the operator's commands remake them)."""
 
     def __init__(self, service: ServiceHarness, slug: str = "oak", staff_per_school: int = 6):
         self.service, self.slug = service, slug
@@ -69,9 +71,36 @@ class ThreeSchoolTrust:
             "school_id": self.schools[school], "stage": stage, "reaction": reaction, "learning": learning,
             "use_in_practice": None, "pupil_outcomes": None, "submitted_on": ON})
 
+    def request(self, person: str, school: str, *, cost="120.00", starts_on: str = ON,
+                request_id: str | None = None) -> tuple:
+        """A CPD request's submission; ``decision`` makes the event that decides it."""
+        return ("portfolio.cpd_request.submitted", {
+            "request_id": request_id or str(uuid.uuid4()), "person_id": person, "school_id": self.schools[school],
+            "starts_on": starts_on, "cost": cost, "cover_needed": True})
+
+    def decision(self, submitted: tuple, decision: str = "approved") -> tuple:
+        asked = submitted[1]
+        school = next(name for name, school_id in self.schools.items() if school_id == asked["school_id"])
+        return ("portfolio.cpd_request.decided", {
+            "request_id": asked["request_id"], "person_id": asked["person_id"], "school_id": asked["school_id"],
+            "decision": decision, "decided_by": self.head[school], "cost": asked["cost"],
+            "activity_id": str(uuid.uuid4()) if decision == "approved" else None})
+
     def report(self, name: str, person_id: str | None = None, **query):
         return self.service.client.get(f"/v1/reports/{name}", query_string={"year": YEAR, **query},
                                        headers=self.headers(person_id or self.leader))
+
+    def rebuilt_and_replayed(self) -> tuple[dict[str, set], dict[str, set]]:
+        """This trust's cells rebuilt from its facts, then replayed from the event log."""
+        runtime = self.service.runtime
+        with runtime.uow_factory() as uow:
+            rebuild_rollups(uow, self.trust_id)
+            uow.commit()
+        rebuilt = self.cells()
+        with runtime.uow_factory() as uow:
+            replay(uow, self.service.registry)
+            uow.commit()
+        return rebuilt, self.cells()
 
     def cells(self) -> dict[str, set]:
         """This trust's cells of every rollup, comparable across runs and databases."""

@@ -5,9 +5,10 @@ that no combination of answers gives back a figure about fewer than the threshol
 
 Cells that add up to one another are one table. CPD is a two-way table: a school's total
 (``cpd_school``) is the sum of its types (``cpd_type``), and a type's trust-wide row the sum of
-the schools; observations per principle, CPD impact per stage and observed staff per school are
-tables whose columns add up to the trust's row. A report that shows a rollup's cells (or figures
-taken from them, as participation does) blanks what the rollup's table blanks.
+the schools; observations per principle, CPD impact per stage, CPD requests per status and
+observed staff per school are tables whose columns add up to the trust's row. A report that shows
+a rollup's cells (or figures taken from them, as participation does) blanks what the rollup's
+table blanks.
 """
 from __future__ import annotations
 
@@ -17,7 +18,9 @@ from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from canopy_kit.privacy.suppression import TOTAL, hidden_cells, table
-from reporting.tables import cpd_school_cells, cpd_type_cells, impact_cells, obs_principle_cells, obs_school_cells
+from reporting.tables import (
+    cpd_request_cells, cpd_school_cells, cpd_type_cells, impact_cells, obs_principle_cells, obs_school_cells,
+)
 from reporting.domain.scope import ALL_SCHOOLS
 
 Hidden = set[tuple[str, str, str]]  # (rollup, school, dimension value; "" for none)
@@ -29,6 +32,7 @@ _CELLS: dict[str, tuple[Table, str | None]] = {
     "impact": (impact_cells, "stage"),
     "cpd_school": (cpd_school_cells, None),
     "cpd_type": (cpd_type_cells, "activity_type"),
+    "cpd_request": (cpd_request_cells, "status"),
 }
 # Each table: its rollups, and for a two-way table the rollup that holds the rows' totals.
 TABLES: tuple[tuple[tuple[str, ...], str | None], ...] = (
@@ -36,6 +40,11 @@ TABLES: tuple[tuple[tuple[str, ...], str | None], ...] = (
     (("obs_principle",), None),
     (("impact",), None),
     (("cpd_type", "cpd_school"), "cpd_school"),
+    # One-way, like observations per principle: each status's schools add up to its trust row, and
+    # no report shows a school's requests over every status, so a school's statuses are parts of no
+    # equation anyone can see. (Requests are their own facts, not activities: an approved request's
+    # activity is counted again in the CPD table, decided there.)
+    (("cpd_request",), None),
 )
 assert ALL_SCHOOLS == TOTAL  # the trust-wide row is the table's total row
 

@@ -1,8 +1,10 @@
-"""Facts: reporting's copy of each record, rating, activity and evaluation in its latest state.
+"""Facts: reporting's copy of each record, rating, activity, evaluation and CPD request in its
+latest state.
 
-Events carry an item's whole state, so a fact is replaced, never patched: the old rows are counted
-out of the rollups and the new ones in. An event older than the one that last wrote a fact (a
-late or re-driven delivery) changes nothing.
+Events carry an item's whole state (a CPD request's two events each carry their part of it, and
+its handler puts that over the stored row), so a fact is replaced, never patched: the old rows are
+counted out of the rollups and the new ones in. An event older than the one that last wrote a fact
+(a late or re-driven delivery) changes nothing.
 """
 from __future__ import annotations
 
@@ -25,10 +27,11 @@ def _locked(session: Session, table: Table, column: str, ids: list[str]) -> list
     return session.execute(select(table).where(table.c[column].in_(ids)).with_for_update()).mappings().all()
 
 
-def newest_events(session: Session, table: Table, key: str,
-                  events: Iterable[ReceivedEvent]) -> tuple[list[ReceivedEvent], dict[str, Any]]:
-    """Per item, the newest of these events, unless the fact already holds a newer one; and the
-    items' stored rows (read and locked once, for ``replace`` to count out)."""
+def newest_events(session: Session, table: Table, key: str, events: Iterable[ReceivedEvent],
+                  stamp: str = "occurred_at") -> tuple[list[ReceivedEvent], dict[str, Any]]:
+    """Per item, the newest of these events, unless the fact already holds a newer one (``stamp``:
+    the column with when its event occurred; null if no such event wrote it yet); and the items'
+    stored rows (read and locked once, for ``replace`` to count out)."""
     newest: dict[str, ReceivedEvent] = {}
     for event in events:  # in delivery order: of two equally new events the later one wins
         item = str(event.data[key])
@@ -38,7 +41,7 @@ def newest_events(session: Session, table: Table, key: str,
         return [], {}
     stored = {row[key]: row for row in _locked(session, table, key, list(newest))}
     fresh = [event for item, event in newest.items()
-             if item not in stored or as_utc(stored[item]["occurred_at"]) <= occurred(event)]
+             if item not in stored or stored[item][stamp] is None or as_utc(stored[item][stamp]) <= occurred(event)]
     return fresh, stored
 
 

@@ -1,7 +1,7 @@
 """What reporting consumes: identity's events (the directory: schools, phases, who works where, who
-may read which report), observation's records and frameworks, portfolio's activities and
-evaluations. Every event it receives is also appended to ``event_log`` first, so that the read
-models can be rebuilt from it (``canopy reporting replay``)."""
+may read which report), observation's records and frameworks, portfolio's activities, evaluations
+and CPD requests with their decisions. Every event it receives is also appended to ``event_log``
+first, so that the read models can be rebuilt from it (``canopy reporting replay``)."""
 from __future__ import annotations
 
 from canopy_kit.events.subscriptions import Subscriptions
@@ -21,6 +21,8 @@ def read_models() -> Subscriptions:
     subs.on_many("portfolio.cpd.recorded")(cpd.activities_changed)
     subs.on_many("portfolio.cpd.updated")(cpd.activities_changed)
     subs.on_many("portfolio.evaluation.submitted")(cpd.evaluations_submitted)
+    subs.on_many("portfolio.cpd_request.submitted")(cpd.requests_submitted)
+    subs.on_many("portfolio.cpd_request.decided")(cpd.requests_decided)
     return subs
 
 

@@ -3,7 +3,7 @@ dashboards read. Ids are UUID strings; every row names its trust.
 
 Three layers, each rebuildable from the one before it:
 - ``event_log``: every event reporting received, append-only (``canopy reporting replay``);
-- facts: one row per record, rating, activity and evaluation, in their latest state;
+- facts: one row per record, rating, activity, evaluation and CPD request, in their latest state;
 - cells: additive totals per trust, academic year, school (or ``all`` for the whole trust) and one
   dimension, with the number of distinct people behind them (``cell_people``), kept up to date
   event by event (``canopy reporting rebuild`` recomputes them from the facts).
@@ -106,6 +106,27 @@ cpd_evaluations = Table(
 )
 Index("ix_cpd_evaluations_trust_year", cpd_evaluations.c.trust_id, cpd_evaluations.c.academic_year)
 
+# A request's two events each say part of it (``reporting.domain.requests``) and may arrive in
+# either order: the submission's columns are written from the newest submission (``submitted_at``),
+# the decision's from the newest decision (``decided_at``). What only the submission says is null
+# until it arrives.
+cpd_requests = Table(
+    "cpd_requests", metadata,
+    Column("request_id", Id, primary_key=True),
+    Column("trust_id", Id, nullable=False),
+    Column("person_id", Id, nullable=False),
+    Column("school_id", Id, nullable=False),  # the school that decides it: a request always has one
+    Column("status", String(16), nullable=False),  # pending | approved | declined
+    Column("starts_on", Date, nullable=True),
+    Column("academic_year", Integer, nullable=True),
+    Column("cost_asked", Money, nullable=True),
+    Column("cover_needed", Boolean, nullable=True),
+    Column("cost_decided", Money, nullable=True),  # the cost the decision was on
+    Column("submitted_at", DateTime(timezone=True), nullable=True),
+    Column("decided_at", DateTime(timezone=True), nullable=True),
+)
+Index("ix_cpd_requests_trust_year", cpd_requests.c.trust_id, cpd_requests.c.academic_year)
+
 # --- rollup cells --------------------------------------------------------------------------------
 
 
@@ -138,6 +159,10 @@ impact_cells = _cell_table(
     Column("evaluations", Integer, nullable=False),
     *[Column(f"{dim}_{part}", Integer, nullable=False)
       for dim in ("reaction", "learning", "use_in_practice", "pupil_outcomes") for part in ("total", "n")])
+cpd_request_cells = _cell_table(
+    "cpd_request_cells", "status",
+    Column("requests", Integer, nullable=False), Column("cost_asked", Money, nullable=False),
+    Column("cost_approved", Money, nullable=False))
 
 # How many facts of each person a cell counts: a cell's ``people`` is how many rows it has here.
 cell_people = Table(

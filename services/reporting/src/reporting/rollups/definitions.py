@@ -1,8 +1,9 @@
-"""The five rollups behind the standard dashboards, each defined once in Python and in SQL.
+"""The six rollups behind the standard dashboards, each defined once in Python and in SQL.
 
 Observation rollups count what ``reporting.domain.observations`` says reports count: reportable
-records that have left draft, and their ratings as strengths and things to develop. The SQL says
-the same as the rule (a test keeps the two in agreement).
+records that have left draft, and their ratings as strengths and things to develop. CPD requests
+count from their submission, per status (``reporting.domain.requests``). The SQL says the same as
+the rules (a test keeps the two in agreement).
 """
 from __future__ import annotations
 
@@ -13,10 +14,11 @@ from sqlalchemy import and_, case, func, literal
 from reporting.domain.observations import (
     DEVELOPING_BELOW, DRAFT, REPORTABLE, STRONG_FROM, counts_in_reports, is_strength, needs_development,
 )
+from reporting.domain.requests import APPROVED, counts_in_reports as request_counts
 from reporting.rollups.engine import Rollup
 from reporting.tables import (
-    cpd_activities, cpd_evaluations, cpd_school_cells, cpd_type_cells, impact_cells, obs_principle_cells,
-    obs_ratings, obs_records, obs_school_cells,
+    cpd_activities, cpd_evaluations, cpd_request_cells, cpd_requests, cpd_school_cells, cpd_type_cells,
+    impact_cells, obs_principle_cells, obs_ratings, obs_records, obs_school_cells,
 )
 
 IMPACT_DIMENSIONS = ("reaction", "learning", "use_in_practice", "pupil_outcomes")
@@ -82,6 +84,17 @@ def _impact_sql(t) -> dict:
 IMPACT = Rollup(name="impact", cells=impact_cells, facts=cpd_evaluations, dimension="stage",
                 measure=_impact, measure_sql=_impact_sql)
 
-ALL = (OBS_SCHOOL, OBS_PRINCIPLE, CPD_SCHOOL, CPD_TYPE, IMPACT)
+# The cost approved is the cost the decision was on; a request not approved adds nothing to it.
+CPD_REQUEST = Rollup(
+    name="cpd_request", cells=cpd_request_cells, facts=cpd_requests, dimension="status",
+    counts=lambda f: request_counts(f["starts_on"]),
+    counts_sql=lambda t: t.c.starts_on.is_not(None),
+    measure=lambda f: {"requests": 1, "cost_asked": Decimal(f["cost_asked"]),
+                       "cost_approved": Decimal(f["cost_decided"]) if f["status"] == APPROVED else Decimal(0)},
+    measure_sql=lambda t: {"requests": literal(1), "cost_asked": t.c.cost_asked,
+                           "cost_approved": case((t.c.status == APPROVED, t.c.cost_decided), else_=0)},
+)
+
+ALL = (OBS_SCHOOL, OBS_PRINCIPLE, CPD_SCHOOL, CPD_TYPE, IMPACT, CPD_REQUEST)
 BY_FACTS = {table.name: tuple(r for r in ALL if r.facts is table)
-            for table in (obs_records, obs_ratings, cpd_activities, cpd_evaluations)}
+            for table in (obs_records, obs_ratings, cpd_activities, cpd_evaluations, cpd_requests)}
