@@ -1,7 +1,7 @@
 """The standard dashboards: each reads a few hundred rollup cells (one per school and dimension
 value) instead of aggregating the raw facts, and returns flat rows (one per school, or per school
-and principle / activity type / stage) ready for a chart or a CSV file. Small groups are blanked
-as they leave (``report_rows``), after the shares and means are worked out."""
+and principle / activity type / stage / request status) ready for a chart or a CSV file. Small
+groups are blanked as they leave (``report_rows``), after the shares and means are worked out."""
 from __future__ import annotations
 
 from typing import Any, Callable, Collection, Mapping
@@ -16,7 +16,8 @@ from reporting.domain.suppression import suppress
 from reporting.domain.years import bounds
 from reporting.rollups.definitions import IMPACT_DIMENSIONS
 from reporting.tables import (
-    cpd_school_cells, cpd_type_cells, impact_cells, obs_principle_cells, obs_school_cells, principles,
+    cpd_request_cells, cpd_school_cells, cpd_type_cells, impact_cells, obs_principle_cells, obs_school_cells,
+    principles,
 )
 
 Row = dict[str, Any]
@@ -84,6 +85,16 @@ def cpd_impact(session: Session, scope: Scope, year: int) -> list[Row]:
         rows.append({**_school(scope, cell.school_id), "stage": cell.stage, "people": cell.people,
                      "evaluations": cell.evaluations, **means})
     return _order(rows, "stage")
+
+
+def cpd_requests(session: Session, scope: Scope, year: int) -> list[Row]:
+    """Per school and status (pending, approved, declined): requests, people, the cost asked and
+    the cost approved."""
+    rows = [{**_school(scope, cell.school_id), "status": cell.status, "people": cell.people,
+             "requests": cell.requests, "cost_asked": float(cell.cost_asked),
+             "cost_approved": float(cell.cost_approved)}
+            for cell in _cells(session, cpd_request_cells, scope, year)]
+    return _order(rows, "status")
 
 
 def _staff(session: Session, scope: Scope, year: int) -> dict[str, int]:

@@ -20,11 +20,12 @@ SCHOOLS = ("Ash", "Birch", "Cedar", None)  # None: staff at no school
 TYPES = ("course", "inset", "coaching")
 PRINCIPLES = ("P1", "P2", "P3")
 STAGES = ("immediate", "follow_up")
+REQUEST_STATUSES = ("pending", "approved", "declined")
 
 # rollup -> (the kind of fact its cells count, the fact's attribute that is its dimension)
 FACTS_OF = {
     "cpd_school": ("activity", None), "cpd_type": ("activity", "kind"), "obs_school": ("record", None),
-    "obs_principle": ("rating", "kind"), "impact": ("evaluation", "kind"),
+    "obs_principle": ("rating", "kind"), "impact": ("evaluation", "kind"), "cpd_request": ("request", "kind"),
 }
 
 people = st.integers(min_value=0, max_value=5)
@@ -32,13 +33,14 @@ activity = st.tuples(st.sampled_from(SCHOOLS), people, st.sampled_from(TYPES))
 record = st.tuples(st.sampled_from(SCHOOLS[:3]), people, st.lists(st.sampled_from(PRINCIPLES), min_size=1,
                                                                   max_size=3, unique=True))
 evaluation = st.tuples(st.sampled_from(SCHOOLS[:3]), people, st.sampled_from(STAGES))
+request = st.tuples(st.sampled_from(SCHOOLS[:3]), people, st.sampled_from(REQUEST_STATUSES))  # asked at a school
 
 
 def _person(trust, school, index):
     return trust.staff[school][index] if school else (trust.leader, trust.admin)[index % 2]
 
 
-def _seed(trust, activities, records, evaluations):
+def _seed(trust, activities, records, evaluations, requests=()):
     """Feeds the events; returns the facts as (kind of fact, school id, dimension value, person)."""
     facts, events = [], []
     for school, index, kind in activities:
@@ -54,6 +56,11 @@ def _seed(trust, activities, records, evaluations):
         person = _person(trust, school, index)
         events.append(trust.evaluation(person, school, stage=stage))
         facts.append(("evaluation", trust.schools[school], stage, person))
+    for school, index, status in requests:
+        person = _person(trust, school, index)
+        asked = trust.request(person, school)
+        events += [asked, *([trust.decision(asked, status)] if status != "pending" else [])]
+        facts.append(("request", trust.schools[school], status, person))
     if events:
         trust.service.feed(trust.trust_id, events)
     return facts
@@ -103,10 +110,10 @@ def _leaks(facts, answers):
 
 @settings(max_examples=20, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 @given(activities=st.lists(activity, max_size=14), records=st.lists(record, max_size=8),
-       evaluations=st.lists(evaluation, max_size=6))
-def test_no_small_group_can_be_derived_from_any_answers(make_trust, activities, records, evaluations):
+       evaluations=st.lists(evaluation, max_size=6), requests=st.lists(request, max_size=10))
+def test_no_small_group_can_be_derived_from_any_answers(make_trust, activities, records, evaluations, requests):
     trust = make_trust()
-    facts = _seed(trust, activities, records, evaluations)
+    facts = _seed(trust, activities, records, evaluations, requests)
     answers = _answers(trust)
     assert _leaks(facts, answers) == []
 

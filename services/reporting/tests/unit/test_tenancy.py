@@ -5,7 +5,7 @@ import pytest
 
 from canopy_kit.testing.tenancy import Call, document_problems, probe_operation
 
-REPORTS = ("observations", "cpd", "cpd-types", "impact", "participation")
+REPORTS = ("observations", "cpd", "cpd-types", "impact", "cpd-requests", "participation")
 EXAMPLES = {f"GET /v1/reports/{name}": (lambda w, name=name: [Call(w.headers(w.leader), f"/v1/reports/{name}")])
             for name in REPORTS}
 

@@ -5,6 +5,7 @@ from marshmallow import Schema, fields, validate
 from canopy_contracts.events.identity import PHASES
 from canopy_contracts.events.portfolio import ACTIVITY_TYPES, STAGES
 from canopy_kit.web.ids import TrustId
+from reporting.domain.requests import STATUSES as REQUEST_STATUSES
 
 Share = lambda **kw: fields.Float(allow_none=True, **{"metadata": {"description": "0 to 1"}, **kw})  # noqa: E731
 Count = lambda **kw: fields.Integer(allow_none=True, **kw)  # noqa: E731
@@ -64,6 +65,15 @@ class ImpactRowSchema(SchoolRowSchema):
     learning = fields.Float(allow_none=True)
     use_in_practice = fields.Float(allow_none=True)
     pupil_outcomes = fields.Float(allow_none=True)
+
+
+class CpdRequestRowSchema(SchoolRowSchema):
+    status = fields.String(required=True, validate=validate.OneOf(REQUEST_STATUSES),
+                           metadata={"description": "a withdrawn request is still pending here: portfolio "
+                                                    "publishes no withdrawal"})
+    requests = Count()
+    cost_asked = fields.Float(allow_none=True)
+    cost_approved = fields.Float(allow_none=True, metadata={"description": "0 unless approved"})
 
 
 class ParticipationRowSchema(SchoolRowSchema):
