@@ -1,13 +1,10 @@
 """The demo's dashboards count everything the demo wrote: identity's and portfolio's demo data, on
 SQLite, their events handed to each consumer's inbox as the consumers would (in batches, then all
-again), and reporting's read models and rollup cells (before suppression) hold every activity and
-every submitted evaluation that portfolio's database holds, approved CPD requests' activities
-among them.
-
-Reporting consumes no ``portfolio.cpd_request.*`` event today: a pending or declined request reaches
-no report. So reporting is held here to the requests' activities, and portfolio to having published
-an event for every request and every decision. (Observation's demo is left out: it writes some
-twenty thousand records, minutes of a test.)"""
+again), and reporting's read models and rollup cells (before suppression) hold every activity,
+every submitted evaluation and every CPD request (by status: pending, approved, declined) that
+portfolio's database holds, approved requests' activities among the activities. Portfolio is held
+to having published an event for every request and every decision. (Observation's demo is left
+out: it writes some twenty thousand records, minutes of a test.)"""
 from collections import Counter
 from decimal import Decimal
 
@@ -66,7 +63,12 @@ def _deliver(producer: Runtime, consumer: Runtime, share: float = 1.0) -> set[st
             for d in inbox.process([Delivery(body=body) for body in bodies[start:start + BATCH]])}
 
 
-def test_reporting_counts_every_activity_and_evaluation_the_demo_wrote(demo_platform):
+def _by_school_and_status(runtime: Runtime, query) -> Counter:
+    """``(school, status, count)`` rows as a Counter keyed by ``(school, status)``."""
+    return Counter({(school, status): count for school, status, count in _read(runtime, query)})
+
+
+def test_reporting_counts_every_activity_evaluation_and_request_the_demo_wrote(demo_platform):
     identity, portfolio, reporting = demo_platform
     IDENTITY.load_demo(identity)
     assert PORTFOLIO.load_demo(portfolio)["pending"]  # nobody in its directory yet
@@ -126,3 +128,27 @@ def test_reporting_counts_every_activity_and_evaluation_the_demo_wrote(demo_plat
     assert _counts(reporting, select(impact.c.stage, func.sum(impact.c.evaluations))
                    .where(impact.c.trust_id == trust_id, impact.c.school_id == ALL_SCHOOLS)
                    .group_by(impact.c.stage)) == by_stage
+
+    # Every CPD request, by status, as portfolio holds it: reporting's facts, and the cells its
+    # report reads (each school's and the trust's), with the cost asked and the cost approved.
+    held, counted_in = tables["cpd_requests"].c, tables["cpd_request_cells"].c
+    asked = cpd_requests.c
+    by_status = _counts(portfolio, select(asked.status, func.count()).group_by(asked.status))
+    assert set(by_status) == {"pending", "approved", "declined"}
+    assert by_status.total() == written["portfolio.cpd_request.submitted"]
+    assert _counts(reporting, select(held.status, func.count()).where(held.trust_id == trust_id)
+                   .group_by(held.status)) == by_status
+    trust_row = (counted_in.trust_id == trust_id, counted_in.school_id == ALL_SCHOOLS)
+    assert _counts(reporting, select(counted_in.status, func.sum(counted_in.requests)).where(*trust_row)
+                   .group_by(counted_in.status)) == by_status
+    school_rows = (counted_in.trust_id == trust_id, counted_in.school_id != ALL_SCHOOLS)
+    assert _by_school_and_status(reporting, select(counted_in.school_id, counted_in.status,
+                                                   func.sum(counted_in.requests))
+                                 .where(*school_rows).group_by(counted_in.school_id, counted_in.status)) \
+        == _by_school_and_status(portfolio, select(asked.school_id, asked.status, func.count())
+                                 .group_by(asked.school_id, asked.status))
+    [(cost_asked, cost_approved)] = _read(reporting, select(func.sum(counted_in.cost_asked),
+                                                            func.sum(counted_in.cost_approved)).where(*trust_row))
+    [(cost, approved_cost)] = _read(portfolio, select(func.sum(asked.cost),
+                                                      func.sum(asked.cost).filter(asked.status == "approved")))
+    assert approved_cost and (Decimal(cost_asked), Decimal(cost_approved)) == (cost, approved_cost)
