@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from canopy_kit.projections.directory_tables import dir_employments, dir_schools
 from reporting import disclosure
+from reporting.domain.requests import SHOWN_STATUSES
 from reporting.domain.scope import ALL_SCHOOLS, School, Scope
 from reporting.domain.suppression import suppress
 from reporting.domain.years import bounds
@@ -88,12 +89,13 @@ def cpd_impact(session: Session, scope: Scope, year: int) -> list[Row]:
 
 
 def cpd_requests(session: Session, scope: Scope, year: int) -> list[Row]:
-    """Per school and status (pending, approved, declined): requests, people, the cost asked and
-    the cost approved."""
+    """Per school, the requests waiting for a decision and those declined: requests, people, the
+    cost asked. Approved ones are not shown: each is a CPD activity, which the CPD reports show
+    and blank; shown here as well, a school's approved figures subtracted from its activities'
+    would give those of the activities recorded some other way, a group no threshold checks."""
     rows = [{**_school(scope, cell.school_id), "status": cell.status, "people": cell.people,
-             "requests": cell.requests, "cost_asked": float(cell.cost_asked),
-             "cost_approved": float(cell.cost_approved)}
-            for cell in _cells(session, cpd_request_cells, scope, year)]
+             "requests": cell.requests, "cost_asked": float(cell.cost_asked)}
+            for cell in _cells(session, cpd_request_cells, scope, year) if cell.status in SHOWN_STATUSES]
     return _order(rows, "status")
 
 

@@ -54,8 +54,8 @@ REPORTS = (
            "cpd_type", "activity_type"),
     Report("impact", "CPD impact: mean evaluation ratings per school and stage", queries.cpd_impact,
            schemas.ImpactRowSchema, "impact", "stage"),
-    Report("cpd-requests", "CPD requests per school and status (pending, approved, declined), with the cost "
-           "asked and approved", queries.cpd_requests, schemas.CpdRequestRowSchema, "cpd_request", "status"),
+    Report("cpd-requests", "CPD requests waiting for a decision and declined, per school, with the cost asked "
+           "(approved ones are CPD activities, in the CPD reports)", queries.cpd_requests, schemas.CpdRequestRowSchema, "cpd_request", "status"),
     # Staff counts come from the directory and are shown; the counts of people observed and with
     # CPD are the observed-staff and CPD cells, blanked where those reports blank them.
     Report("participation", "Staff observed and staff with CPD per school: where support has not reached",

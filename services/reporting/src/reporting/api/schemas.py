@@ -5,7 +5,7 @@ from marshmallow import Schema, fields, validate
 from canopy_contracts.events.identity import PHASES
 from canopy_contracts.events.portfolio import ACTIVITY_TYPES, STAGES
 from canopy_kit.web.ids import TrustId
-from reporting.domain.requests import STATUSES as REQUEST_STATUSES
+from reporting.domain.requests import SHOWN_STATUSES
 
 Share = lambda **kw: fields.Float(allow_none=True, **{"metadata": {"description": "0 to 1"}, **kw})  # noqa: E731
 Count = lambda **kw: fields.Integer(allow_none=True, **kw)  # noqa: E731
@@ -68,12 +68,12 @@ class ImpactRowSchema(SchoolRowSchema):
 
 
 class CpdRequestRowSchema(SchoolRowSchema):
-    status = fields.String(required=True, validate=validate.OneOf(REQUEST_STATUSES),
-                           metadata={"description": "a withdrawn request is still pending here: portfolio "
-                                                    "publishes no withdrawal"})
+    status = fields.String(required=True, validate=validate.OneOf(SHOWN_STATUSES),
+                           metadata={"description": "pending or declined (an approved request is a CPD activity, "
+                                                    "in the CPD reports); a withdrawn request is still pending "
+                                                    "here: portfolio publishes no withdrawal"})
     requests = Count()
     cost_asked = fields.Float(allow_none=True)
-    cost_approved = fields.Float(allow_none=True, metadata={"description": "0 unless approved"})
 
 
 class ParticipationRowSchema(SchoolRowSchema):

@@ -17,6 +17,10 @@ from datetime import date
 
 PENDING, APPROVED, DECLINED = "pending", "approved", "declined"
 STATUSES = (PENDING, APPROVED, DECLINED)
+# What the requests report shows. An approved request is a CPD activity, in the CPD reports and
+# blanked there; shown here too, subtracting it from the activities would give the figures of the
+# activities recorded some other way, a group the threshold never sees.
+SHOWN_STATUSES = (PENDING, DECLINED)
 
 
 def counts_in_reports(starts_on: date | None) -> bool:
