@@ -12,11 +12,9 @@ from canopy_kit.testing.faults.load import LoadRecord
 
 
 NOT_COVERED = [
-    "Not covered yet: a multi-node RabbitMQ cluster and network partitions; a consumer killed between "
-    "its commit and its ack (the redelivery it causes is the duplicate the killed-in-transaction case "
-    "already shows absorbed); the retry queue's expired messages move back by RabbitMQ's default "
-    "at-most-once dead-lettering (no strategy is set on it); `canopy up-prod` declares no broker "
-    "policies of its own, so the tier gives its node the production ones (`deploy/rabbitmq`).",
+    "Not covered yet: a multi-node RabbitMQ cluster and network partitions (one node here). The broker's "
+    "own dead-lettering (retries back to their queue, the delivery limit) is at least once by policy, "
+    "which only a node failing mid-move would put to the test.",
     "The permission matrix for every endpoint, role and relationship is checked by each service's own "
     "generated list/detail and tenancy tests, not again here.",
 ]
