@@ -31,7 +31,9 @@ from portfolio.commands.requests import decide, submit_request
 from portfolio.domain.requests import DECIDING_ROLES, RoleAt
 from portfolio.tables import activities, evaluations
 
-YEAR_START, YEAR_END = date(2024, 9, 2), date(2025, 7, 18)
+# The demo's year: the 39 school weeks up to yesterday, like observation's drop-ins, so that the
+# dashboards' default year (the current one) has CPD in it, and the year before some too.
+YEAR_WEEKS = 39
 ASKED_AHEAD = timedelta(days=21)  # a request is made three weeks before the activity
 TITLES = {
     "course": ["Reading fluency in KS2", "Teaching for mastery in maths", "Adaptive teaching for SEND"],
@@ -58,13 +60,19 @@ def _staff(session) -> tuple[str | None, list]:
     return trust_id, rows
 
 
-def _day_within(rng: random.Random, start: date, end: date) -> date | None:
-    start, end = max(start, YEAR_START), min(end or YEAR_END, YEAR_END)
+def _demo_year(today: date) -> tuple[date, date]:
+    last = today - timedelta(days=1)
+    return last - timedelta(weeks=YEAR_WEEKS), last
+
+
+def _day_within(rng: random.Random, start: date, end: date | None, year: tuple[date, date]) -> date | None:
+    start, end = max(start, year[0]), min(end or year[1], year[1])
     return start + timedelta(days=rng.randrange((end - start).days + 1)) if start <= end else None
 
 
-def load_demo(runtime: Runtime) -> dict:
-    rng, started = random.Random(2026), time.monotonic()
+def load_demo(runtime: Runtime, today: date | None = None) -> dict:
+    rng, started, today = random.Random(2026), time.monotonic(), today or date.today()
+    year = _demo_year(today)
     with runtime.uow_factory() as uow:
         trust_id, employment_rows = _staff(uow.session)
         if trust_id is not None and uow.session.execute(select(func.count()).select_from(activities)
@@ -73,10 +81,10 @@ def load_demo(runtime: Runtime) -> dict:
         waiting = "the directory is not yet projected" if not employment_rows else waiting_for(uow, trust_id)
         if waiting:
             return {"created": False, "pending": True, "reason": waiting}
-        recorded = _record_the_year(uow, rng, trust_id, employment_rows)
-        evaluated = _evaluate(uow, rng, trust_id, recorded)
-        requests, decided = _ask_and_decide(uow, rng, trust_id, employment_rows)
-        _publish_programme(uow, trust_id, employment_rows)
+        recorded = _record_the_year(uow, rng, trust_id, employment_rows, year)
+        evaluated = _evaluate(uow, rng, trust_id, recorded, today)
+        requests, decided = _ask_and_decide(uow, rng, trust_id, employment_rows, year)
+        _publish_programme(uow, trust_id, employment_rows, today)
         uow.commit()
     return {"created": True, "activities": len(recorded) + decided["approved"], "evaluations_submitted": evaluated,
             "requests": requests, "decisions": dict(decided), "seconds": round(time.monotonic() - started, 2)}
@@ -95,12 +103,13 @@ def waiting_for(uow: UnitOfWork, trust_id: str) -> str | None:
     return None
 
 
-def _record_the_year(uow: UnitOfWork, rng: random.Random, trust_id: str, employment_rows) -> list[str]:
+def _record_the_year(uow: UnitOfWork, rng: random.Random, trust_id: str, employment_rows,
+                     year: tuple[date, date]) -> list[str]:
     """Two to six activities for each employment, each recorded by its person."""
     recorded = []
     for person_id, school_id, starts_on, ends_on in employment_rows:
         for _ in range(rng.randint(2, 6)):
-            day = _day_within(rng, starts_on, ends_on)
+            day = _day_within(rng, starts_on, ends_on, year)
             if day is None:
                 continue
             kind = rng.choice(ACTIVITY_TYPES)
@@ -116,12 +125,14 @@ def _record_the_year(uow: UnitOfWork, rng: random.Random, trust_id: str, employm
     return recorded
 
 
-def _evaluate(uow: UnitOfWork, rng: random.Random, trust_id: str, activity_ids: list[str]) -> int:
-    """Most people evaluate straight after; fewer follow up. Returns how many were submitted."""
+def _evaluate(uow: UnitOfWork, rng: random.Random, trust_id: str, activity_ids: list[str], today: date) -> int:
+    """Most people evaluate straight after; fewer follow up, once the follow-up is due. Returns
+    how many were submitted."""
     order = {activity_id: n for n, activity_id in enumerate(activity_ids)}
     rows = [e for e in uow.session.execute(select(evaluations.c.id, evaluations.c.activity_id,
                                                   evaluations.c.person_id, evaluations.c.stage)
-                                           .where(evaluations.c.trust_id == trust_id)) if e.activity_id in order]
+                                           .where(evaluations.c.trust_id == trust_id, evaluations.c.due_on <= today))
+            if e.activity_id in order]
     rows.sort(key=lambda e: (order[e.activity_id], e.stage != "immediate"))  # the order they were recorded in
     submitted = 0
     for evaluation in rows:
@@ -147,13 +158,14 @@ def _deciders(uow: UnitOfWork, trust_id: str) -> dict[str, list[tuple[str, str]]
     return found
 
 
-def _ask_and_decide(uow: UnitOfWork, rng: random.Random, trust_id: str, employment_rows) -> tuple[int, dict]:
+def _ask_and_decide(uow: UnitOfWork, rng: random.Random, trust_id: str, employment_rows,
+                    year: tuple[date, date]) -> tuple[int, dict]:
     """Requests from up to 300 people, asked three weeks ahead; each school's first decider (never
     the requester) approves most, declines some and leaves a few pending."""
     deciders, asked, by_decider = _deciders(uow, trust_id), 0, defaultdict(list)
     decided = defaultdict(int)
     for person_id, school_id, starts_on, ends_on in rng.sample(employment_rows, min(300, len(employment_rows))):
-        day = _day_within(rng, starts_on, ends_on)
+        day = _day_within(rng, starts_on, ends_on, year)
         if day is None:
             continue
         request_id = submit_request(uow, trust_id=trust_id, person_id=person_id, today=day - ASKED_AHEAD, fields={
@@ -175,12 +187,13 @@ def _ask_and_decide(uow: UnitOfWork, rng: random.Random, trust_id: str, employme
     return asked, decided
 
 
-def _publish_programme(uow: UnitOfWork, trust_id: str, employment_rows) -> None:
+def _publish_programme(uow: UnitOfWork, trust_id: str, employment_rows, today: date) -> None:
+    """The trust's next courses, each with three sessions in the coming months."""
     leader = uow.session.execute(select(dir_role_grants.c.person_id).where(
         dir_role_grants.c.trust_id == trust_id, dir_role_grants.c.role == "trust_leader")).scalar() \
         or employment_rows[0][0]
     for title in ("Coaching for middle leaders", "Early career teacher network", "Leading literacy"):
         publish_course(uow, trust_id=trust_id, actor_id=leader, sessions=[
-            {"held_on": date(2025, month, 12), "location": "Trust hub", "places": 30} for month in (10, 1, 4)],
+            {"held_on": today + timedelta(days=days), "location": "Trust hub", "places": 30} for days in (30, 90, 150)],
             fields={"title": title, "description": "", "activity_type": "trust_programme", "hours": 3,
                     "linked_standards": ["TS8d"]})
