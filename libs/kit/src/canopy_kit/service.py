@@ -33,6 +33,11 @@ class UnknownEventType(ValueError):
     pass
 
 
+def unknown_routing_keys(subscriptions: Subscriptions, registry: ContractRegistry) -> list[str]:
+    """The keys ``subscriptions`` binds that no contract defines: a queue bound to them gets nothing."""
+    return sorted(set(subscriptions.routing_keys) - set(registry.event_types()))
+
+
 @dataclass(frozen=True)
 class ServiceSpec:
     name: str  # also the URL segment: /api/<name>/...
@@ -70,8 +75,8 @@ class Runtime:
         self.registry = registry or default_registry()
         self.engine = engine or create_engine_for(settings.database_url)
         outbox = OutboxWriter(spec.name, self.registry, doorbell=relay_doorbell(self.engine))
-        self.uow_factory = UnitOfWorkFactory(self.engine, outbox, settings)
-        self.settings = settings
+        self.uow_factory = UnitOfWorkFactory(self.engine, outbox)
+        self.settings = settings  # and the units of work with it (the setter)
 
     @property
     def settings(self) -> Settings:
@@ -100,7 +105,7 @@ class Runtime:
         subscriptions = self.spec.subscriptions()
         # A queue bound to a key no producer has a contract for receives nothing, silently: a
         # misspelt key would look like a quiet service. Refuse it when the service starts.
-        unknown = sorted(set(subscriptions.routing_keys) - set(self.registry.event_types()))
+        unknown = unknown_routing_keys(subscriptions, self.registry)
         if unknown:
             raise UnknownEventType(f"{self.spec.name} subscribes to events no contract defines: {', '.join(unknown)}")
         return subscriptions

@@ -5,8 +5,9 @@ and the filesystem bus under one data folder. A value can be set for all service
 (``DATABASE_URL``) or for one (``IDENTITY_DATABASE_URL``); ``{service}`` in a shared value is
 replaced by the service's name, so one ``DATABASE_URL`` can name a database per service.
 
-``Settings`` holds what every service has. A service's own settings are a subclass in its
-``settings.py`` (``class PortfolioSettings(Settings): follow_up_weeks: int = 6``), named in its
+``Settings`` holds what every service has. A service's own settings are a frozen dataclass
+subclass in its ``settings.py`` (``@dataclass(frozen=True) class PortfolioSettings(Settings):
+follow_up_weeks: int = 6``), named in its
 ``ServiceSpec``: each added field is read from ``<SERVICE>_<FIELD>`` only, converted to its
 annotated type, with its one default in the class. The runtime builds it once per process and
 hands the same object to the API (``current_settings()``) and to every handler (``uow.settings``).
@@ -132,6 +133,9 @@ class Settings:
     @classmethod
     def own_fields(cls) -> list:
         """The fields a service added to the platform's: its own settings."""
+        if cls is not Settings and "__dataclass_fields__" not in cls.__dict__:
+            # Without the decorator its annotations are no fields: nothing would be read, silently.
+            raise TypeError(f"{cls.__name__} must be a @dataclass(frozen=True), like Settings")
         shared = {f.name for f in fields(Settings)}
         return [f for f in fields(cls) if f.name not in shared]
 

@@ -193,3 +193,15 @@ def test_principal_roles_respect_scope():
     assert principal.schools_with({"headteacher", "cpd_lead"}) == {SCHOOL_A, SCHOOL_B}
     other_trust = Principal("p", "t-2", (Grant("trust_leader", "trust", TRUST),))
     assert not other_trust.has_role("trust_leader")  # a grant naming another trust counts for nothing
+
+
+def test_a_refusal_reason_with_quotes_keeps_the_challenge_header_well_formed():
+    from flask import Flask
+
+    from canopy_kit.web.auth import _unauthorized
+
+    with Flask(__name__).app_context():
+        refusal = _unauthorized('invalid token: Token is missing the "exp" claim \\ here')
+    header = refusal.extra_headers["WWW-Authenticate"]
+    assert header == 'Bearer error="invalid_token", error_description="invalid token: Token is missing the ' \
+                     '\\"exp\\" claim \\\\ here"'

@@ -76,3 +76,11 @@ def test_raw_values_never_appear_in_a_repr():
     settings = Settings.from_env("identity", environ={"IDENTITY_KEY_PASSPHRASE": "s3cret-passphrase"})
     assert settings.extra["KEY_PASSPHRASE"] == "s3cret-passphrase"
     assert "s3cret-passphrase" not in repr(settings)
+
+
+def test_a_services_settings_without_the_dataclass_decorator_are_refused():
+    class Forgotten(Settings):  # annotations only: no field would ever be read
+        follow_up_weeks: int = 6
+
+    with pytest.raises(TypeError, match="must be a @dataclass"):
+        Forgotten.from_env("example", environ={})

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from canopy_kit.auth.permissions import ListRule, Period, Permissions
+from canopy_kit.db.rows import running_on
 from canopy_kit.errors import Forbidden, NotFound
 from identity.domain.roles import granted_by_the_school
 from identity.tables import employments, group_schools, line_managers, people
@@ -37,8 +38,7 @@ class IdentityDirectory:
     def managed_at(self, manager_id: str, person_id: str, on: date) -> set[str]:
         return set(self.session.execute(select(line_managers.c.school_id).where(
             line_managers.c.manager_id == manager_id, line_managers.c.person_id == person_id,
-            and_(line_managers.c.starts_on <= on,
-                 or_(line_managers.c.ends_on.is_(None), line_managers.c.ends_on >= on)))).scalars())
+            running_on(line_managers.c.starts_on, line_managers.c.ends_on, on))).scalars())
 
     def group_schools(self, group_id: str) -> set[str]:
         return set(self.session.execute(

@@ -16,14 +16,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from canopy_kit.auth.permissions import ListRule, Permissions
+from canopy_kit.auth.permissions import SCHOOL_LEADERS, ListRule, Permissions
 from canopy_kit.errors import Forbidden
 from canopy_kit.projections.directory import ProjectedDirectory
 from observation.domain.observing import may_read, observation_school
 
 OBSERVER_ROLES = frozenset({"coach", "line_manager", "senior_leader", "headteacher"})
 FORM_MANAGERS_AT_SCHOOL = frozenset({"headteacher", "senior_leader", "school_admin"})
-COACHING_VIEW_AT_SCHOOL = frozenset({"headteacher", "senior_leader"})
+COACHING_VIEW_AT_SCHOOL = SCHOOL_LEADERS  # the leaders of a school see its coaching pairs
 TRUST_OBSERVERS = frozenset({"trust_leader"})
 
 

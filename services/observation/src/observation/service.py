@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from canopy_kit.service import Runtime, ServiceSpec
-from canopy_kit.web.ids import IdKind
+from canopy_kit.tenancy import IdKind
 from observation.api import blueprints
 from observation.settings import ObservationSettings
 from observation.subscriptions import subscriptions

@@ -9,7 +9,7 @@ from typing import Any, Callable, Collection, Mapping
 from sqlalchemy import Table, and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from canopy_kit.projections.directory_tables import dir_employments, dir_schools
+from canopy_kit.db.tables import dir_employments, dir_schools
 from reporting import disclosure
 from reporting.domain.requests import SHOWN_STATUSES
 from reporting.domain.scope import ALL_SCHOOLS, School, Scope

@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any, Callable, Mapping, Protocol
 
 from canopy_kit.auth.principal import Principal
+from canopy_kit.clock import runs_on
 from canopy_kit.errors import Forbidden, NotFound
 
 TRUST_ADMIN = frozenset({"trust_admin"})
@@ -30,7 +31,7 @@ class Period:
     ends_on: date | None
 
     def contains(self, day: date) -> bool:
-        return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
+        return runs_on(self.starts_on, self.ends_on, day)
 
 
 class Directory(Protocol):

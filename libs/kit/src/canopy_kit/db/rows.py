@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from sqlalchemy import Select, Table, bindparam, select
+from sqlalchemy import Select, Table, and_, bindparam, or_, select
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
@@ -27,3 +27,9 @@ def row_in_trust(session: Session, table: Table, row_id: str, trust_id: str, wha
     if row is None:
         raise NotFound(f"no such {what}")
     return row
+
+
+def running_on(starts, ends, day):
+    """SQL: the period in columns ``starts``/``ends`` includes ``day`` (a date or a column); an
+    open end runs for ever (``canopy_kit.clock.runs_on`` in Python)."""
+    return and_(starts <= day, or_(ends.is_(None), ends >= day))

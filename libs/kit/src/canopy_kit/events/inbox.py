@@ -61,7 +61,6 @@ class Delivery:
     event_type: str = "unknown"
 
 
-
 def _usable_id(value) -> bool:
     # An inbox key: what a foreign publisher put in message_id may be anything.
     return isinstance(value, str) and 0 < len(value) <= 36 and value.isprintable()

@@ -10,11 +10,12 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, Table, and_, bindparam, delete, func, insert, or_, select
+from sqlalchemy import Select, Table, bindparam, delete, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from canopy_kit.auth.permissions import Period
+from canopy_kit.db.rows import running_on
 from canopy_kit.db.tables import (
     dir_employments, dir_group_schools, dir_line_managers, dir_people, dir_role_grants, dir_schools,
 )
@@ -117,10 +118,6 @@ def people_without_a_place(session: Session, trust_id: str) -> tuple[int, int]:
     return waiting, total
 
 
-def _current(starts, ends, on: date):
-    return and_(starts <= on, or_(ends.is_(None), ends >= on))
-
-
 @cache
 def _person_query() -> Select:
     # Built at its first use and kept: it runs on nearly every request (see ``row_in_trust``).
@@ -182,7 +179,7 @@ class ProjectedDirectory:
         rows = self.session.execute(
             select(dir_line_managers.c.school_id)
             .where(dir_line_managers.c.manager_id == manager_id, dir_line_managers.c.person_id == person_id,
-                   _current(dir_line_managers.c.starts_on, dir_line_managers.c.ends_on, on))).scalars()
+                   running_on(dir_line_managers.c.starts_on, dir_line_managers.c.ends_on, on))).scalars()
         return set(rows)
 
     def group_schools(self, group_id: str) -> set[str]:

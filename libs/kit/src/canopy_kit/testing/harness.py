@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Iterable
 
-from canopy_contracts import Envelope, default_registry, new_envelope
+from canopy_contracts import Envelope, new_envelope
 from canopy_kit.events.inbox import Delivery, InboxProcessor
 from canopy_kit.service import Runtime, ServiceSpec
 from canopy_kit.testing.directory import TokenMinter
@@ -44,7 +44,7 @@ class ServiceHarness:
 
         self.app = create_service_app(self.runtime, testing=True)
         self.client = self.app.test_client()
-        self.registry = default_registry()
+        self.registry = self.runtime.registry
         self.inbox = InboxProcessor(spec.name, self.runtime.uow_factory, self.runtime.subscriptions,
                                     self.runtime.registry)
         # Events are stamped a millisecond apart from here, so their order is the order given.
@@ -60,17 +60,18 @@ class ServiceHarness:
                             trust_id=trust_id, payload={**contract.example, **payload},
                             occurred_at=occurred_at or self.clock)
 
+    def _hand_over(self, envelopes: Iterable[Envelope]) -> list[Delivery]:
+        return self.inbox.process([Delivery(body=e.to_json(), message_id=e.event_id) for e in envelopes])
+
     def deliver(self, envelopes: Iterable[Envelope]) -> list[str]:
         """Hand events to the service's inbox in one batch; each one's outcome (``handled``, ...)."""
-        done = self.inbox.process([Delivery(body=e.to_json(), message_id=e.event_id) for e in envelopes])
-        return [d.outcome.value for d in done]
+        return [d.outcome.value for d in self._hand_over(envelopes)]
 
     def feed(self, trust_id: str, events: list[tuple[str, dict[str, Any]]]) -> None:
         """``(event_type, payload)`` pairs of one trust, every one of which must be handled."""
         if not events:
             return
-        envelopes = [self.envelope(trust_id, event_type, payload) for event_type, payload in events]
-        done = self.inbox.process([Delivery(body=e.to_json(), message_id=e.event_id) for e in envelopes])
+        done = self._hand_over([self.envelope(trust_id, event_type, payload) for event_type, payload in events])
         assert {d.outcome.value for d in done} == {"handled"}, [(d.event_type, d.error) for d in done]
 
     # -- requests -----------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 
 from canopy_contracts import default_registry
-from canopy_kit.service import ENTRY_POINT_GROUP, ServiceSpec
+from canopy_kit.service import ENTRY_POINT_GROUP, ServiceSpec, unknown_routing_keys
 
 # Each place, and what lives there. A place is a module (``x.py``) or a package (``x/``); those
 # marked "either" may be one or the other as they grow.
@@ -184,9 +184,8 @@ def _on_session_or_uow(value: ast.expr) -> bool:
 
 
 def _subscription_problems(source: ServiceSource) -> list[str]:
-    known = set(default_registry().event_types())
     problems = [f"subscribes to {key!r}, which no contract defines"
-                for key in source.spec.subscriptions().routing_keys if key not in known]
+                for key in unknown_routing_keys(source.spec.subscriptions(), default_registry())]
     misplaced: dict[str, list[str]] = {}
     for event_type, module in source.own_handlers():
         if not module.startswith(f"{source.package}.event_handlers"):

@@ -19,8 +19,10 @@ KEYS_RETRY_AFTER = "2"  # a fresh process asks identity for its keys again at it
 
 
 def _unauthorized(reason: str, code: str | None = None) -> ApiError:
+    # A quoted-string may not hold a bare quote or backslash (RFC 9110); PyJWT's reasons can.
+    quoted = reason.replace("\\", "\\\\").replace('"', '\\"')
     return ApiError(401, reason, code=code,
-                    headers={"WWW-Authenticate": f'Bearer error="invalid_token", error_description="{reason}"'})
+                    headers={"WWW-Authenticate": f'Bearer error="invalid_token", error_description="{quoted}"'})
 
 
 def current_principal() -> Principal:

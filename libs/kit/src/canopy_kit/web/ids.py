@@ -17,7 +17,6 @@ from flask import current_app, g
 from marshmallow import ValidationError, fields, validate
 
 from canopy_kit.web.auth import current_principal
-from canopy_kit.tenancy import AnyOf, IdKind, Kind  # noqa: F401  (services declare their kinds with these)
 from canopy_kit.web.errors import AbsentId
 from canopy_kit.web.request_uow import current_uow
 

@@ -3,11 +3,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-
-def running_on(starts_on: date, ends_on: date | None, on: date) -> bool:
-    """Does the period include ``on``? An open end runs for ever; a period that ends before it
-    starts (line management ended before it began) includes no day."""
-    return starts_on <= on and (ends_on is None or ends_on >= on)
+from canopy_kit.clock import runs_on as running_on  # noqa: F401  (the kit's one rule, as identity's rules name it)
 
 
 def day_before(day: date) -> date:

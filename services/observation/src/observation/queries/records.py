@@ -10,7 +10,7 @@ from sqlalchemy import Select, and_, bindparam, exists, false, or_, select
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
-from canopy_kit.db.rows import row_in_trust
+from canopy_kit.db.rows import row_in_trust, running_on
 from canopy_kit.errors import NotFound
 from canopy_kit.db.tables import dir_employments, dir_line_managers
 from observation.access import Access
@@ -34,12 +34,11 @@ def _in_window(access: Access, today: date):
     covered = access.perms.schools_for("observation.read") or set()
     employed_then = exists().where(
         dir_employments.c.person_id == records.c.observee_id, dir_employments.c.school_id == records.c.school_id,
-        dir_employments.c.starts_on <= records.c.observed_on,
-        or_(dir_employments.c.ends_on.is_(None), dir_employments.c.ends_on >= records.c.observed_on))
+        running_on(dir_employments.c.starts_on, dir_employments.c.ends_on, records.c.observed_on))
     manages_there = exists().where(
         dir_line_managers.c.manager_id == access.me, dir_line_managers.c.person_id == records.c.observee_id,
-        dir_line_managers.c.school_id == records.c.school_id, dir_line_managers.c.starts_on <= today,
-        or_(dir_line_managers.c.ends_on.is_(None), dir_line_managers.c.ends_on >= today))
+        dir_line_managers.c.school_id == records.c.school_id,
+        running_on(dir_line_managers.c.starts_on, dir_line_managers.c.ends_on, today))
     school_rule = records.c.school_id.in_(covered) if covered else false()
     return and_(employed_then, or_(school_rule, manages_there))
 

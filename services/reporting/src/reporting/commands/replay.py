@@ -13,7 +13,7 @@ from sqlalchemy import delete, select
 
 from canopy_contracts import Envelope
 from canopy_kit.events.subscriptions import ReceivedEvent
-from canopy_kit.projections.directory_tables import (
+from canopy_kit.db.tables import (
     dir_employments, dir_group_schools, dir_line_managers, dir_people, dir_role_grants, dir_schools,
 )
 from reporting.tables import event_log, metadata

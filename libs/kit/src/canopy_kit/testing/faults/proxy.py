@@ -24,8 +24,7 @@ class FreezableProxy:
         self._lock = threading.Lock()
         self._pairs: list[tuple[socket.socket, socket.socket]] = []
         self._stop = threading.Event()
-        self._threads = [threading.Thread(target=self._accept, daemon=True, name="proxy-accept")]
-        self._threads[0].start()
+        threading.Thread(target=self._accept, daemon=True, name="proxy-accept").start()
 
     def url(self, broker_url: str) -> str:
         """``broker_url`` with this proxy's address in place of the broker's."""
