@@ -6,7 +6,8 @@ SERVICES := $(wildcard services/*)
 STAMP  := $(VENV)/.installed
 LOCK   := requirements.lock
 RUNTIME_LOCK := requirements-runtime.lock
-LOCAL_PACKAGES := libs/contracts libs/kit[test] $(SERVICES)
+CLIENTS := clients/web[test]
+LOCAL_PACKAGES := libs/contracts libs/kit[test] $(SERVICES) $(CLIENTS)
 UV_VERSION := 0.13.8
 UV     := $(BIN)/uv
 
@@ -15,7 +16,7 @@ UV     := $(BIN)/uv
 # Installs are reproducible: every third-party package at the version and hash requirements.lock
 # names (the test tools and the locking tool too), then our own packages in place with nothing more
 # fetched; `pip check` fails if the lock lacks what a pyproject.toml asks for (run `make lock`).
-$(STAMP): $(LOCK) $(wildcard libs/*/pyproject.toml services/*/pyproject.toml)
+$(STAMP): $(LOCK) $(wildcard libs/*/pyproject.toml services/*/pyproject.toml clients/*/pyproject.toml)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --require-hashes --no-deps -r $(LOCK)
 	$(BIN)/pip install --quiet --no-deps --no-build-isolation $(foreach package,$(LOCAL_PACKAGES),-e "$(package)")
@@ -29,7 +30,7 @@ install: $(STAMP)
 # requirements-runtime.lock (what the images install) is the same versions without the test tools.
 LOCK_TOOLS := pip setuptools>=68 uv==$(UV_VERSION)
 LOCK_OPTIONS = --quiet --universal --python-version 3.11 --generate-hashes --custom-compile-command "make lock" \
-	--no-emit-package canopy-contracts --no-emit-package canopy-kit \
+	--no-emit-package canopy-contracts --no-emit-package canopy-kit --no-emit-package canopy-web \
 	$(foreach service,$(notdir $(SERVICES)),--no-emit-package canopy-$(service))
 .PHONY: lock upgrade
 

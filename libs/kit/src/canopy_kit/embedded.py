@@ -19,6 +19,7 @@ import time
 import urllib.request
 
 from canopy_kit.db.migrations import migrate
+from canopy_kit.gateway import migrate_web_client
 from canopy_kit.startup import service_runtime
 
 READY_TIMEOUT_SECONDS = 120  # generous: a busy machine starts slowly, a failed process is noticed at once
@@ -169,6 +170,7 @@ def run_embedded(services: dict, *, port: int, demo: bool) -> int:
         runtime = service_runtime(name, spec)
         migrate(runtime.engine, spec.migrations_dir)
         runtime.dispose()
+    web_client = migrate_web_client()
 
     children = [_spawn(["gateway", "--port", str(port)], env)]
     children += [_spawn([name, "worker"], env) for name in services]
@@ -185,6 +187,8 @@ def run_embedded(services: dict, *, port: int, demo: bool) -> int:
     try:
         if _wait_ready(port, services, children):
             print(f"\nCanopy is running at http://127.0.0.1:{port}/  (Ctrl-C stops it)")
+            if web_client:
+                print(f"  {'web client':16} http://127.0.0.1:{port}/  (sign in with a demo login below)")
             print(f"  {'API docs':16} http://127.0.0.1:{port}/docs/")
             for name in services:
                 print(f"  {name:16} http://127.0.0.1:{port}/api/{name}/openapi.json")

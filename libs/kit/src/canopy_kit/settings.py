@@ -164,7 +164,7 @@ class Settings:
 
 def _convert(name: str, raw: str, kind: Any, metadata: Mapping[str, Any]) -> Any:
     """``raw`` as ``kind`` (int, float, bool, str, Path, or one of them or None), within the
-    field's ``metadata`` bounds (``min``, ``max``), or a ``SettingsError`` naming the variable."""
+    field's ``metadata`` bounds (``min``, ``max``) and ``choices``, or a ``SettingsError`` naming the variable."""
     if isinstance(kind, types.UnionType) or typing.get_origin(kind) is typing.Union:
         kind = next(k for k in typing.get_args(kind) if k is not type(None))
     if kind is bool:
@@ -180,6 +180,8 @@ def _convert(name: str, raw: str, kind: Any, metadata: Mapping[str, Any]) -> Any
         raise SettingsError(f"{name} must be at least {metadata['min']}, got {raw!r}")
     if "max" in metadata and value > metadata["max"]:
         raise SettingsError(f"{name} must be at most {metadata['max']}, got {raw!r}")
+    if "choices" in metadata and value not in metadata["choices"]:
+        raise SettingsError(f"{name} must be one of {', '.join(map(str, metadata['choices']))}, got {raw!r}")
     return value
 
 

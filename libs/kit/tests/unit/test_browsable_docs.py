@@ -33,7 +33,7 @@ def test_the_embedded_gateway_lists_every_installed_services_document(gateway):
     for entry in config["urls"]:  # every document the page lists answers through the gateway
         document = gateway.get(entry["url"])
         assert document.status_code == 200 and document.json["openapi"].startswith("3.")
-    assert gateway.get("/").json["docs"] == "/docs/"
+    assert gateway.get("/api/").json["docs"] == "/docs/"
     assert gateway.get("/docs").headers["Location"].endswith("/docs/")
 
 

@@ -41,11 +41,13 @@ def _config(script_location: Path, engine: Engine | None = None, connection=None
     return config
 
 
-def migrate(engine: Engine, migrations_dir: Path, revision: str = "head") -> None:
-    """Bring the kit's tables and the service's tables up to ``revision`` (both: head)."""
+def migrate(engine: Engine, migrations_dir: Path, revision: str = "head", *, kit_tables: bool = True) -> None:
+    """Bring the kit's tables and the service's tables up to ``revision`` (both: head). A database
+    that is no service's (the web client's sessions) has no outbox or inbox: ``kit_tables=False``."""
     ensure_database(engine.url.render_as_string(hide_password=False))
-    with engine.begin() as connection:
-        command.upgrade(_config(KIT_MIGRATIONS, engine, connection), "head")
+    if kit_tables:
+        with engine.begin() as connection:
+            command.upgrade(_config(KIT_MIGRATIONS, engine, connection), "head")
     with engine.begin() as connection:
         command.upgrade(_config(migrations_dir, engine, connection), revision)
 

@@ -59,7 +59,7 @@ class ServiceFlask(Flask):
         return response
 
 
-def _start_request() -> None:
+def start_request() -> None:
     g.canopy_started = time.perf_counter()
     request_id = (request.headers.get(REQUEST_ID_HEADER) or "")[:128] or uuid.uuid4().hex
     correlation = (request.headers.get(CORRELATION_HEADER) or "")[:128] or request_id
@@ -68,7 +68,7 @@ def _start_request() -> None:
     g.canopy_request_id = request_id
 
 
-def _finish_request(response: Response, service: str) -> Response:
+def finish_request(response: Response, service: str) -> Response:
     response.headers[REQUEST_ID_HEADER] = g.get("canopy_request_id", "")
     # The request's transaction has committed: counting it must never turn its answer into a 500.
     try:
@@ -83,7 +83,7 @@ def _finish_request(response: Response, service: str) -> Response:
     return response
 
 
-def _end_context(_exc=None) -> None:
+def end_request_context(_exc=None) -> None:
     bound = g.pop("canopy_context", None)
     if bound is not None:
         bound.__exit__(None, None, None)
@@ -155,12 +155,12 @@ def create_service_app(runtime: Runtime, *, testing: bool = False) -> Flask:
     app.register_error_handler(ApiError, from_http_exception)
     app.register_error_handler(Refusal, from_refusal)
     app.register_error_handler(Unavailable, from_unavailable)
-    app.before_request(_start_request)
+    app.before_request(start_request)
     app.before_request(refuse_unmeasured_oversized_body)
     app.before_request(screen_request)
-    app.after_request(lambda response: _finish_request(response, spec.name))
+    app.after_request(lambda response: finish_request(response, spec.name))
     app.teardown_request(close_request_uow)
-    app.teardown_request(_end_context)
+    app.teardown_request(end_request_context)
     if testing:  # every answer a test sees is checked against the document (canopy_kit.testing.openapi)
         from canopy_kit.testing.openapi import DocumentedClient
 

@@ -1,0 +1,146 @@
+"""The public APIs, through the gateway, as any client reaches them: nothing here reads a
+service's database or knows where a service runs."""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+import requests
+
+UNAVAILABLE = 503
+LOCATIONS = ("json", "query", "form", "files", "path", "headers")  # webargs' places, not field names
+
+
+@dataclass
+class ApiError(Exception):
+    """An answer that is not a success, in the platform's error body."""
+    status: int
+    message: str
+    code: str = ""
+    errors: dict[str, list[str]] = field(default_factory=dict)
+    retry_after: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.status} {self.message}"
+
+    def reason_for(self, name: str) -> str | None:
+        reasons = self.errors.get(name)
+        return "; ".join(reasons) if reasons else None
+
+
+def field_errors(errors: Any, prefix: str = "") -> dict[str, list[str]]:
+    """The error body's ``errors`` as ``{"field": [reasons]}``, nested fields dotted
+    (``responses.0.value``), and webargs' locations (``json``, ``query``) left out of the names."""
+    flat: dict[str, list[str]] = {}
+    if isinstance(errors, Mapping):
+        for key, value in errors.items():
+            name = prefix if (not prefix and str(key) in LOCATIONS) else (f"{prefix}.{key}" if prefix else str(key))
+            for found, reasons in field_errors(value, name).items():
+                flat.setdefault(found, []).extend(reasons)
+    elif isinstance(errors, (list, tuple)):
+        if all(isinstance(item, str) for item in errors):
+            flat[prefix or "_"] = list(errors)
+        else:
+            for item in errors:
+                for found, reasons in field_errors(item, prefix).items():
+                    flat.setdefault(found, []).extend(reasons)
+    elif errors is not None:
+        flat[prefix or "_"] = [str(errors)]
+    return flat
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    headers: Mapping[str, str]
+    content: bytes
+
+    def json(self) -> Any:
+        import json
+        return json.loads(self.content) if self.content else None
+
+
+class Gateway:
+    """The public APIs below ``api_url`` (``<api_url>/<service>/...``).
+
+    Over HTTP (one connection pool per process; requests' Session serves concurrent calls of
+    independent requests) wherever the client runs as its own process. The embedded gateway, which
+    serves this client in its own process, hands its WSGI app instead: the call goes through the
+    same routes and middleware, from the browser's own address, without a socket back to itself.
+    """
+
+    def __init__(self, api_url: str, timeout: float, *, wsgi_app=None):
+        self.api_url = api_url.rstrip("/")
+        self.timeout = timeout
+        self.http = requests.Session()
+        self.wsgi_app = wsgi_app
+
+    def call(self, method: str, service: str, path: str, *, token: str | None = None, json: Any = None,
+             params: Mapping[str, Any] | None = None, files=None, data=None, idempotency_key: str | None = None,
+             forwarded: Mapping[str, str] | None = None, accept: str = "application/json") -> Answer:
+        headers = {"Accept": accept, **(forwarded or {})}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        if idempotency_key:
+            headers["Idempotency-Key"] = idempotency_key
+        url = f"{self.api_url}/{service}{path}"
+        if self.wsgi_app is not None:
+            answer = self._call_in_process(method, url, headers, json=json, params=_clean(params), files=files, data=data)
+        else:
+            try:
+                reply = self.http.request(method, url, json=json, params=_clean(params), files=files, data=data,
+                                          headers=headers, timeout=self.timeout, allow_redirects=False)
+            except requests.RequestException:
+                raise ApiError(UNAVAILABLE, f"The {service} service is not answering; try again shortly.",
+                               "unavailable") from None
+            answer = Answer(reply.status_code, reply.headers, reply.content)
+        if answer.status >= 400:
+            raise _error_of(answer, service)
+        return answer
+
+    def _call_in_process(self, method, url, headers, *, json, params, files, data) -> Answer:
+        from io import BytesIO
+        from urllib.parse import urlsplit
+
+        from werkzeug.test import Client
+
+        parts = urlsplit(url)
+        body = dict(data or {})
+        for name, (filename, content, content_type) in (files or {}).items():
+            body[name] = (BytesIO(content), filename, content_type)
+        # As if the browser had called the gateway itself: its address, host and scheme.
+        environ = {"REMOTE_ADDR": (headers.get("X-Forwarded-For") or "127.0.0.1").split(",")[0].strip(),
+                   "HTTP_HOST": headers.get("X-Forwarded-Host") or parts.netloc,
+                   "wsgi.url_scheme": headers.get("X-Forwarded-Proto") or parts.scheme}
+        reply = Client(self.wsgi_app).open(
+            parts.path, method=method, headers=headers, query_string=params, json=json,
+            data=body or None, environ_base=environ)
+        return Answer(reply.status_code, reply.headers, reply.get_data())
+
+
+def _clean(params: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """Leave out empty filters: a blank select means "any", not "the empty string"."""
+    if params is None:
+        return None
+    return {key: value for key, value in params.items() if value not in (None, "", [])}
+
+
+def _error_of(answer: Answer, service: str) -> ApiError:
+    try:
+        body = answer.json()
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        body = {}
+    status = answer.status
+    message = str(body.get("message") or ("The service is unavailable; try again shortly."
+                                          if status >= 500 else "The request was refused."))
+    if status >= 500 and status != UNAVAILABLE:
+        message = f"The {service} service failed to answer; try again shortly."
+    return ApiError(status, message, str(body.get("code") or ""), field_errors(body.get("errors")),
+                    answer.headers.get("Retry-After"))
+
+
+def new_idempotency_key() -> str:
+    return str(uuid.uuid4())
