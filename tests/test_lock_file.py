@@ -48,7 +48,8 @@ def _here(pins: dict[str, tuple[Version, Requirement]]) -> dict[str, Version]:
 
 def _projects(root: Path = REPOSITORY) -> dict[str, dict]:
     projects = {}
-    for path in sorted([*root.glob("libs/*/pyproject.toml"), *root.glob("services/*/pyproject.toml")]):
+    for path in sorted([*root.glob("libs/*/pyproject.toml"), *root.glob("services/*/pyproject.toml"),
+                        *root.glob("clients/*/pyproject.toml")]):
         project = tomllib.loads(path.read_text())["project"]
         projects[canonicalize_name(project["name"])] = project
     return projects
@@ -125,7 +126,7 @@ def test_every_declared_dependency_is_pinned_at_a_version_it_allows():
 ])
 def test_a_dependency_changed_without_make_lock_is_caught(tmp_path, change, found):
     for path in [LOCK, RUNTIME_LOCK, *REPOSITORY.glob("libs/*/pyproject.toml"),
-                 *REPOSITORY.glob("services/*/pyproject.toml")]:
+                 *REPOSITORY.glob("services/*/pyproject.toml"), *REPOSITORY.glob("clients/*/pyproject.toml")]:
         copy = tmp_path / path.relative_to(REPOSITORY)
         copy.parent.mkdir(parents=True, exist_ok=True)
         copy.write_text(path.read_text())
