@@ -76,8 +76,11 @@ class PortfolioAccess:
                 held.append(RoleAt(grant.role, frozenset(grant.schools)))
         return held
 
+    def runs_programme(self) -> bool:
+        return self.principal.has_role(PROGRAMME_RUNNERS)
+
     def require_programme_runner(self) -> None:
-        if not self.principal.has_role(PROGRAMME_RUNNERS):
+        if not self.runs_programme():
             raise Forbidden("only the trust's CPD team runs the programme")
 
     def require_may_assign(self, person_ids: Iterable[str]) -> None:
@@ -114,4 +117,9 @@ LISTS = {
     "/v1/me/evaluations/due": ListRule(
         "the caller's own evaluations", allows=lambda caller, row: row["person_id"] == caller.person_id,
         about=lambda caller, row: row["submitted_at"] is None and row["due_on"] <= caller.today),
+    "/v1/programme/bookings": ListRule(
+        "the caller's own bookings", allows=lambda caller, row: row["person_id"] == caller.person_id),
+    "/v1/programme/sessions/{session_id}/bookings": ListRule(
+        "every booking of the session, for the trust's CPD team (who mark attendance)",
+        allows=lambda caller, row: caller.runs_programme()),
 }

@@ -104,6 +104,25 @@ def with_sessions(session: Session, trust_id: str, course_rows: list[Mapping[str
     return [{**row, "sessions": by_course[row["id"]]} for row in course_rows]
 
 
+def _bookings() -> Select:
+    """Bookings with the session they hold a place on: its course and day."""
+    return (select(bookings, course_sessions.c.course_id, course_sessions.c.held_on)
+            .join(course_sessions, course_sessions.c.id == bookings.c.session_id))
+
+
+def bookings_of(trust_id: str, person_id: str) -> Select:
+    """A person's bookings, the soonest session first."""
+    return (_bookings().where(bookings.c.trust_id == trust_id, bookings.c.person_id == person_id)
+            .order_by(course_sessions.c.held_on, bookings.c.id))
+
+
+def session_bookings(session: Session, trust_id: str, session_id: str) -> Select:
+    """Who holds or held a place on one session of the caller's trust (NotFound otherwise)."""
+    row_in_trust(session, course_sessions, session_id, trust_id, "session")
+    return (_bookings().where(bookings.c.trust_id == trust_id, bookings.c.session_id == session_id)
+            .order_by(bookings.c.booked_at, bookings.c.id))
+
+
 # -- the export -------------------------------------------------------------------------------------
 def _plain(value):
     """A stored value as the API writes it (ADR 0006): instants in UTC, decimals as numbers."""

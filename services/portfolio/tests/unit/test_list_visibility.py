@@ -4,7 +4,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from canopy_kit.auth.permissions import Permissions
 from canopy_kit.projections.directory import ProjectedDirectory
@@ -13,7 +13,7 @@ from canopy_kit.testing.visibility import assert_agree, check_service, projected
 from portfolio.access import LISTS, PortfolioAccess
 from portfolio.commands import activities as recorded, programme, requests
 from portfolio.service import SERVICE
-from portfolio.tables import activities, courses, cpd_requests, evaluations, evidence
+from portfolio.tables import activities, bookings, course_sessions, courses, cpd_requests, evaluations, evidence
 
 DOCS = Path(__file__).resolve().parents[4] / "docs" / "permissions.md"
 
@@ -44,9 +44,13 @@ def _seed_portfolios(runtime: Runtime, world) -> None:
                                     fields={**_fields(date(2027, 1, 11)), "school_id": world[school],
                                             "reason": "For my objectives"})
         for trust in ("oak", "elm"):
-            programme.publish_course(uow, trust_id=world[trust], actor_id=world["tia"], sessions=[], fields={
+            programme.publish_course(uow, trust_id=world[trust], actor_id=world["tia"], fields={
                 "title": f"{trust} leadership", "description": "", "activity_type": "trust_programme",
-                "hours": Decimal("3")})
+                "hours": Decimal("3")}, sessions=[{"held_on": date(2027, 2, 1), "location": "Hub", "places": 10}])
+        for key, trust in (("tom", "oak"), ("pat", "oak"), ("eve", "elm")):
+            [session_id] = uow.session.execute(select(course_sessions.c.id).where(
+                course_sessions.c.trust_id == world[trust])).scalars()
+            programme.book(uow, trust_id=world[trust], person_id=world[key], session_id=session_id)
         uow.commit()
 
 
@@ -55,6 +59,8 @@ def test_every_list_shows_exactly_what_its_caller_may_open(sqlite_url, tmp_path)
                            access=lambda principal, session: PortfolioAccess(
                                Permissions(principal, ProjectedDirectory(session))),
                            tables={"Activity": activities, "Evidence": evidence, "DueEvaluation": evaluations,
-                                   "Request": cpd_requests, "Course": courses}, documented=DOCS.read_text())
+                                   "Request": cpd_requests, "Course": courses, "Booking": bookings},
+                           documented=DOCS.read_text())
     assert_agree(report, "/v1/people/{person_id}/activities", "/v1/people/{person_id}/evidence",
-                 "/v1/me/evaluations/due", "/v1/cpd-requests", "/v1/programme/courses", "/v1/me/access-log")
+                 "/v1/me/evaluations/due", "/v1/cpd-requests", "/v1/programme/courses", "/v1/programme/bookings",
+                 "/v1/programme/sessions/{session_id}/bookings", "/v1/me/access-log")

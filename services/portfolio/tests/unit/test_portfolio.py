@@ -159,6 +159,31 @@ def test_programme_booking_places_and_attendance(portfolio):
     assert {"portfolio.course.published", "portfolio.programme.booked", "portfolio.programme.attended"} <= set(_types(p))
 
 
+def test_bookings_listed_for_the_booker_and_for_the_cpd_team(portfolio):
+    p = portfolio
+    p.post(p.lead, "/v1/programme/courses", {"title": "Coaching", "hours": 3, "sessions": [
+        {"held_on": "2027-01-11", "location": "Hub", "places": 5}, {"held_on": "2026-12-07", "location": "Hub", "places": 5}]})
+    later, sooner = [s["id"] for s in p.get(p.vic, "/v1/programme/courses").json["items"][0]["sessions"]][::-1]
+    for session_id in (later, sooner):
+        assert p.post(p.pia, f"/v1/programme/sessions/{session_id}/bookings").status_code == 201
+    cancelled = p.post(p.vic, f"/v1/programme/sessions/{sooner}/bookings").json["id"]
+    assert p.post(p.vic, f"/v1/programme/bookings/{cancelled}/cancel").status_code == 204
+    mine = p.get(p.pia, "/v1/programme/bookings").json
+    assert [(b["session_id"], b["held_on"], b["status"]) for b in mine["items"]] == [
+        (sooner, "2026-12-07", "booked"), (later, "2027-01-11", "booked")]
+    assert [b["status"] for b in p.get(p.vic, "/v1/programme/bookings").json["items"]] == ["cancelled"]
+    booked = p.get(p.lead, f"/v1/programme/sessions/{sooner}/bookings").json["items"]
+    assert {(b["person_id"], b["status"]) for b in booked} == {(p.pia, "booked"), (p.vic, "cancelled")}
+    assert p.get(p.vic, f"/v1/programme/sessions/{sooner}/bookings").status_code == 403
+    assert p.get(p.lead, "/v1/programme/sessions/00000000-0000-4000-8000-000000000000/bookings").status_code == 404
+
+
+def test_a_request_says_when_it_was_asked(portfolio):
+    asked = portfolio.post(portfolio.pia, "/v1/cpd-requests", REQUEST).json["id"]
+    [listed] = portfolio.get(portfolio.pia, "/v1/cpd-requests").json["items"]
+    assert listed["id"] == asked and listed["created_at"].endswith("+00:00")
+
+
 def test_assign_to_many(portfolio, new_activity):
     p = portfolio
     inset = new_activity(title="INSET: adaptive teaching", activity_type="inset", delivery="internal", cost=0)
@@ -173,6 +198,18 @@ def test_assign_to_many(portfolio, new_activity):
     assert everyone.status_code == 201
     sources = {a["source"] for a in p.get(p.vic, f"/v1/people/{p.vic}/activities").json["items"]}
     assert sources == {"assigned"}
+
+
+def test_a_flood_fill_or_a_course_sent_twice_with_one_key_is_made_once(portfolio, new_activity):
+    p = portfolio
+    inset = {**new_activity(title="INSET: retrieval", activity_type="inset", delivery="internal", cost=0),
+             "person_ids": [p.vic, p.hal]}
+    course = {"title": "Coaching", "hours": 3, "sessions": [{"held_on": "2027-01-11", "location": "Hub", "places": 5}]}
+    for path, body, key in (("/v1/activities/assignments", inset, "ids"), ("/v1/programme/courses", course, "id")):
+        answers = [p.post(p.lead, path, body, headers={"Idempotency-Key": f"form-{key}"}) for _ in range(2)]
+        assert [a.status_code for a in answers] == [201, 201] and answers[0].json[key] == answers[1].json[key]
+    assert _count(portfolio, activities) == 2
+    assert p.get(p.vic, "/v1/programme/courses").json["total"] == 1
 
 
 def test_evidence_links_files_and_their_checks(portfolio):

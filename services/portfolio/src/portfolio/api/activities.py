@@ -79,6 +79,7 @@ def blueprint() -> Blueprint:
 
     @blp.route("/activities/assignments", methods=["POST"])
     @authenticated(blp)
+    @idempotent
     @blp.arguments(AssignmentSchema)
     @blp.response(201, CreatedManySchema)
     @documented

@@ -8,6 +8,8 @@ from canopy_contracts.events.portfolio import ACTIVITY_TYPES
 from canopy_kit.web.auth import authenticated, current_principal
 from canopy_kit.db.pages import paginate
 from canopy_kit.web.docs import error_responses
+from canopy_kit.web.fields import UtcDateTime
+from canopy_kit.web.idempotency import idempotent
 from canopy_kit.web.ids import TrustIds
 from canopy_kit.web.pagination import PageArgs, page_schema
 from canopy_kit.web.request_uow import current_uow
@@ -49,6 +51,17 @@ class CourseSchema(Schema):
     sessions = fields.List(fields.Nested(SessionSchema), required=True)
 
 
+class BookingSchema(Schema):
+    id = fields.String(required=True)
+    session_id = fields.String(required=True)
+    course_id = fields.String(required=True)
+    held_on = fields.Date(required=True)
+    person_id = fields.String(required=True)
+    status = fields.String(required=True, metadata={"description": "booked, cancelled, attended or absent"})
+    booked_at = UtcDateTime(required=True)
+    activity_id = fields.String(allow_none=True, metadata={"description": "the portfolio activity of an attended session"})
+
+
 class AttendanceSchema(Schema):
     attended = TrustIds("person", max_items=10_000, load_default=list)
     absent = TrustIds("person", max_items=10_000, load_default=list)
@@ -56,9 +69,11 @@ class AttendanceSchema(Schema):
 
 def blueprint() -> Blueprint:
     blp = Blueprint("programme", __name__, url_prefix="/v1/programme", description="The trust's CPD programme")
+    booking_page = page_schema(BookingSchema)  # one schema for both lists of bookings
 
     @blp.route("/courses", methods=["POST"])
     @authenticated(blp)
+    @idempotent
     @blp.arguments(CourseInSchema)
     @blp.response(201, CreatedSchema)
     @error_responses(blp, 403)
@@ -99,6 +114,28 @@ def blueprint() -> Blueprint:
         principal = current_principal()
         return {"id": commands.book(current_uow(), trust_id=principal.trust_id, person_id=principal.person_id,
                                     session_id=session_id)}
+
+    @blp.route("/sessions/<session_id>/bookings", methods=["GET"])
+    @authenticated(blp)
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, booking_page)
+    @error_responses(blp, 403, 404)
+    def session_bookings(args, session_id):
+        """Who booked one session, cancelled places too: the trust's CPD team marks attendance from it."""
+        me = caller()
+        me.require_programme_runner()
+        session = current_uow().session
+        return paginate(session, queries.session_bookings(session, me.trust_id, session_id), args, scalars=False)
+
+    @blp.route("/bookings", methods=["GET"])
+    @authenticated(blp)
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, booking_page)
+    def my_bookings(args):
+        """The caller's own bookings, the soonest session first, cancelled ones too."""
+        principal = current_principal()
+        return paginate(current_uow().session, queries.bookings_of(principal.trust_id, principal.person_id), args,
+                        scalars=False)
 
     @blp.route("/bookings/<booking_id>/cancel", methods=["POST"])
     @authenticated(blp)

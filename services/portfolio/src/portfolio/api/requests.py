@@ -8,6 +8,7 @@ from canopy_contracts.events.portfolio import ACTIVITY_TYPES, DECISIONS
 from canopy_kit.web.auth import authenticated, current_principal
 from canopy_kit.db.pages import paginate
 from canopy_kit.web.docs import error_responses
+from canopy_kit.web.fields import UtcDateTime
 from canopy_kit.web.ids import TrustId
 from canopy_kit.web.pagination import PageArgs, page_schema
 from canopy_kit.web.request_uow import current_uow
@@ -49,6 +50,7 @@ class RequestSchema(Schema):
     decided_by = fields.String(allow_none=True)
     decision_comment = fields.String(allow_none=True)
     activity_id = fields.String(allow_none=True)
+    created_at = UtcDateTime(required=True, metadata={"description": "when it was asked"})
 
 
 class RequestFilters(Schema):
