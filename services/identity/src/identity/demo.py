@@ -25,6 +25,9 @@ def _demo_logins(trust: DemoTrust) -> list[tuple[str, str]]:
     teacher = next(p for p in trust.people if p.line_manager_key and p.staff_category == "teaching"
                    and not any(r.role == "line_manager" for r in p.roles))
     chosen.append((teacher.key, "teacher"))
+    # The teacher's own line manager: the line-manager journey then reaches an appraisee who can
+    # sign in too, and see in their access log who opened their records.
+    chosen.append((teacher.line_manager_key, "line manager"))
     return [(key, who) for key, who in chosen if key in by_key]
 
 

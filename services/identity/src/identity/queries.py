@@ -41,10 +41,15 @@ def visible_people(perms: Permissions, args: dict[str, Any], on: date | None = N
             running(line_managers.c.starts_on, line_managers.c.ends_on, today))
         query = query.where(or_(people.c.id == me.person_id, people.c.id.in_(at_their_schools),
                                 people.c.id.in_(appraisees)))
-    if args.get("school_id"):
-        query = query.where(people.c.id.in_(select(employments.c.person_id).where(
-            employments.c.school_id == args["school_id"],
-            running(employments.c.starts_on, employments.c.ends_on, today))))
+    if args.get("school_id") or args.get("staff_category"):
+        # One employment running today that matches both, where both are asked: a teacher at one
+        # school who is support staff at another is not the first school's support staff.
+        jobs = select(employments.c.person_id).where(running(employments.c.starts_on, employments.c.ends_on, today))
+        if args.get("school_id"):
+            jobs = jobs.where(employments.c.school_id == args["school_id"])
+        if args.get("staff_category"):
+            jobs = jobs.where(employments.c.staff_category == args["staff_category"])
+        query = query.where(people.c.id.in_(jobs))
     if args.get("role"):
         query = query.where(people.c.id.in_(select(role_grants.c.person_id).where(
             role_grants.c.role == args["role"], running(role_grants.c.valid_from, role_grants.c.valid_to, today))))

@@ -29,11 +29,18 @@ def test_demo_trust_loads_once_and_its_logins_work(identity):
     assert {t.name: _count(identity.runtime, t) for t in (people, employments, role_grants, line_managers)} == counts
     assert len(outbox_events(identity.runtime)) == events  # nothing written twice
     assert counts["line_managers"] > 600
+    tokens = {}
     for login in first["logins"]:
         response = identity.login(email=login["email"], password=DEMO_PASSWORD)
         assert response.status_code == 200, login
-    who = {login["who"] for login in first["logins"]}
-    assert {"trust admin", "headteacher", "teacher"} <= who
+        tokens[login["who"]] = response.json["access_token"]
+    assert {"trust admin", "headteacher", "teacher", "line manager"} <= set(tokens)
+    # The line manager's appraisees today include the teacher login, so both ends of line
+    # management can be tried: opening an appraisee's records, and seeing who opened them.
+    teacher = identity.client.get("/v1/me", headers={"Authorization": f"Bearer {tokens['teacher']}"}).json
+    appraisees = identity.client.get("/v1/me/appraisees",
+                                     headers={"Authorization": f"Bearer {tokens['line manager']}"}).json
+    assert teacher["person_id"] in {person["id"] for person in appraisees["items"]}
 
 
 def test_openapi_documents_every_endpoint_with_schemas_and_errors(identity):

@@ -87,6 +87,11 @@ def test_directory_search_and_filters(trust):
     heads = _get(trust, trust.admin, "/v1/people?role=headteacher").json["items"]
     assert {p["id"] for p in heads} == {trust.head_a, trust.head_b}
     assert _get(trust, trust.admin, "/v1/people?role=wizard").status_code == 422
+    leaders = _get(trust, trust.admin, "/v1/people?staff_category=leadership").json["items"]
+    assert {p["id"] for p in leaders} == {trust.head_a, trust.head_b}
+    at_ash = _get(trust, trust.admin, f"/v1/people?staff_category=leadership&school_id={trust.school_a}").json
+    assert [p["id"] for p in at_ash["items"]] == [trust.head_a]
+    assert _get(trust, trust.admin, "/v1/people?staff_category=wizard").status_code == 422
 
 
 def test_leaver_keeps_history_and_loses_access(identity, trust):

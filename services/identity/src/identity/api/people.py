@@ -27,7 +27,8 @@ def blueprint() -> Blueprint:
     @error_responses(blp, 404)
     def list_people(args):
         """People the caller may see (their schools' staff, their appraisees, themselves; everyone
-        for trust-wide roles), searchable by name or email, filterable by school, role, status."""
+        for trust-wide roles), searchable by name or email, filterable by school, staff category, role,
+        status."""
         return paginate(current_uow().session, queries.visible_people(request_permissions(), args), args,
                         scalars=False)
 

@@ -109,6 +109,8 @@ class PersonUpdateSchema(Schema):
 class DirectoryFilters(Schema):
     q = fields.String(validate=validate.Length(min=1, max=100), metadata={"description": "name or email contains"})
     school_id = TrustId("school")
+    staff_category = fields.String(validate=validate.OneOf(STAFF_CATEGORIES), metadata={
+        "description": "employed today in this staff category (at `school_id`, where given)"})
     role = fields.String(validate=validate.OneOf(ROLES))
     status = fields.String(validate=validate.OneOf(("invited", "active", "disabled")))
 
