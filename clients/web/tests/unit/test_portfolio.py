@@ -1,0 +1,120 @@
+"""The portfolio pages' pure helpers: school years, forms into API bodies, refusals shown beside
+the right field, downloads' names."""
+from datetime import date
+from decimal import Decimal
+
+from werkzeug.datastructures import MultiDict
+
+from canopy_web.api import ApiError
+from canopy_web.pages import portfolio as p
+
+
+def test_a_school_year_runs_from_september_and_is_named_by_its_first_year():
+    assert p.academic_year(date(2026, 9, 1)) == 2026
+    assert p.academic_year(date(2026, 8, 31)) == 2025
+    assert p.year_label(2025) == "2025-26"
+    assert p.year_label(2099) == "2099-00"
+    assert p.year_bounds(2025) == (date(2025, 9, 1), date(2026, 8, 31))
+
+
+def test_the_years_offered_span_the_activities_and_this_year_newest_first():
+    today = date(2026, 12, 1)
+    assert p.year_choices(date(2024, 10, 1), date(2026, 11, 13), today) == [
+        ("2026", "2026-27"), ("2025", "2025-26"), ("2024", "2024-25")]
+    assert p.year_choices(None, None, today) == [("2026", "2026-27")]
+    # A course booked for next September is offered too, and this year still is.
+    assert [value for value, _ in p.year_choices(date(2027, 9, 20), date(2027, 9, 20), today)] == ["2027", "2026"]
+
+
+def test_hours_are_added_exactly_and_a_year_holds_what_starts_in_it():
+    activities = [{"hours": 6.5, "starts_on": "2026-09-01"}, {"hours": 0.1, "starts_on": "2026-08-31"},
+                  {"hours": 0.2, "starts_on": "2027-08-31"}, {"hours": None, "starts_on": "2026-10-01"}]
+    assert p.total_hours(activities) == Decimal("6.8")
+    assert [a["starts_on"] for a in p.in_year(activities, 2026)] == ["2026-09-01", "2027-08-31", "2026-10-01"]
+
+
+def test_a_list_gathered_whole_is_cut_into_pages_the_pager_reads():
+    cut = p.one_page(list(range(45)), 3, size=20)
+    assert cut == {"items": list(range(40, 45)), "page": 3, "page_size": 20, "total": 45}
+    assert p.one_page([], 0)["page"] == 1
+    assert p.page_number("x") == 1 and p.page_number("-4") == 1 and p.page_number("7") == 7
+
+
+def test_numbers_typed_become_json_numbers_and_anything_else_is_left_for_the_api_to_judge():
+    assert p.number_or_text(" 6.5 ") == 6.5
+    assert p.number_or_text("-2") == -2.0
+    assert p.number_or_text("") is None
+    assert p.number_or_text("six") == "six"
+    assert p.number_or_text("inf") == "inf"  # not a number JSON can carry
+
+
+def test_the_record_form_becomes_the_activity_the_api_takes():
+    form = MultiDict([("title", " Adaptive teaching "), ("activity_type", "course"), ("delivery", "external"),
+                      ("starts_on", "2026-10-01"), ("ends_on", "2026-10-02"), ("hours", "6"), ("cost", ""),
+                      ("provider", ""), ("cover_needed", "yes"), ("linked_standards", "TS1"),
+                      ("linked_standards", "TS5"), ("linked_objectives", "Questioning\n\n  Literacy \n"),
+                      ("reflection", "Useful"), ("csrf_token", "x"), ("idempotency_key", "k")])
+    assert p.activity_body(form) == {
+        "title": "Adaptive teaching", "activity_type": "course", "delivery": "external", "starts_on": "2026-10-01",
+        "ends_on": "2026-10-02", "hours": 6.0, "cover_needed": True, "reflection": "Useful",
+        "linked_standards": ["TS1", "TS5"], "linked_objectives": ["Questioning", "Literacy"]}
+    # Hours left blank are sent as missing, for the API to say they are required.
+    assert "hours" not in p.activity_body(MultiDict([("title", "x")]))
+
+
+def test_a_request_always_states_its_cost_and_cover():
+    body = p.request_body(MultiDict([("title", "NPQ"), ("activity_type", "qualification"), ("starts_on", "2027-01-10"),
+                                     ("ends_on", "2027-06-10"), ("hours", "40"), ("cost", "0"), ("reason", "Leadership")]))
+    assert body["cost"] == 0.0 and body["cover_needed"] is False and body["hours"] == 40.0
+    assert "provider" not in body and "school_id" not in body
+
+
+def test_an_evaluation_sends_only_its_stages_layers():
+    immediate = p.evaluation_body(MultiDict([("reaction", "4"), ("learning", ""), ("use_in_practice", "5"),
+                                             ("comments", "  ")]), "immediate")
+    assert immediate == {"reaction": 4, "learning": None, "comments": None}
+    follow_up = p.evaluation_body(MultiDict([("use_in_practice", "3"), ("pupil_outcomes", "")]), "follow_up")
+    assert follow_up == {"use_in_practice": 3, "pupil_outcomes": None, "comments": None}
+    assert [q.name for q in p.QUESTIONS["follow_up"] if q.required] == ["use_in_practice"]
+
+
+def test_a_refusal_is_shown_beside_the_field_as_this_page_names_it():
+    error = ApiError(422, "invalid", "invalid", {"title": ["required"], "file": ["too large"]})
+    moved = p.renamed(error, {"title": "evidence_title"})
+    assert moved.errors == {"evidence_title": ["required"], "file": ["too large"]}
+    assert (moved.status, moved.message) == (422, "invalid")
+
+
+def test_reasons_about_one_item_of_a_list_are_shown_beside_the_lists_field():
+    error = ApiError(422, "invalid", "invalid", {"linked_objectives.1": ["Longer than maximum length 100."],
+                                                  "linked_standards": ["unknown standards: X1"], "hours": ["bad"]})
+    assert p.folded(error, p.LIST_FIELDS).errors == {
+        "linked_objectives": ["item 2: Longer than maximum length 100."],
+        "linked_standards": ["unknown standards: X1"], "hours": ["bad"]}
+
+
+def test_sizes_read_as_people_say_them():
+    assert p.size_label(15) == "15 bytes"
+    assert p.size_label(2048) == "2 KB"
+    assert p.size_label(10 * 1024 * 1024) == "10 MB"
+    assert p.size_label(1536 * 1024) == "1.5 MB"
+    assert p.size_label(None) == ""
+
+
+def test_the_files_name_is_read_from_the_apis_header_and_written_safely_for_the_browser():
+    assert p.filename_of('attachment; filename="notes.txt"') == "notes.txt"
+    assert p.filename_of('attachment; filename="r\\u00e9sum\\u00e9 \\"final\\".pdf"') == 'résumé "final".pdf'
+    assert p.filename_of("attachment; filename*=UTF-8''caf%C3%A9.txt") == "café.txt"
+    assert p.filename_of(None) is None and p.filename_of("inline") is None
+    assert p.attachment("notes.txt") == 'attachment; filename="notes.txt"'
+    assert p.attachment('résumé "final".pdf') == (
+        "attachment; filename=\"r_sum_ _final_.pdf\"; filename*=UTF-8''r%C3%A9sum%C3%A9%20%22final%22.pdf")
+    assert "\n" not in p.attachment("a\r\nSet-Cookie: x.pdf")
+    assert p.attachment("../../etc/passwd").startswith('attachment; filename=".._.._etc_passwd"')
+
+
+def test_an_evaluation_is_submitted_due_or_for_later():
+    today = date(2026, 12, 1)
+    assert p.evaluation_state({"submitted_at": "2026-11-02T09:00:00+00:00", "due_on": "2026-11-01"}, today) == "submitted"
+    assert p.evaluation_state({"submitted_at": None, "due_on": "2026-12-01"}, today) == "due"
+    assert p.evaluation_state({"submitted_at": None, "due_on": "2027-01-12"}, today) == "later"
