@@ -28,6 +28,14 @@
       form.querySelectorAll('button[aria-disabled="true"]').forEach(function (b) { b.removeAttribute("aria-disabled"); });
     });
   });
+  // An htmx form stays on the page (a search, a filter): once its answer is in, it can be sent again.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.detail.elt && event.detail.elt.closest ? event.detail.elt.closest("form") : null;
+    if (form && form.dataset.submitted === "yes") {
+      delete form.dataset.submitted;
+      form.querySelectorAll('button[aria-disabled="true"]').forEach(function (b) { b.removeAttribute("aria-disabled"); });
+    }
+  });
 
   // "Select all" boxes: data-select-all="name" ticks every checkbox of that name.
   document.addEventListener("change", function (event) {
