@@ -78,8 +78,10 @@ class Gateway:
 
     def call(self, method: str, service: str, path: str, *, token: str | None = None, json: Any = None,
              params: Mapping[str, Any] | None = None, files=None, data=None, idempotency_key: str | None = None,
-             forwarded: Mapping[str, str] | None = None, accept: str = "application/json") -> Answer:
-        headers = {"Accept": accept, **(forwarded or {})}
+             forwarded: Mapping[str, str] | None = None, accept: str = "application/json",
+             headers: Mapping[str, str] | None = None) -> Answer:
+        """``headers``: the call's own (``If-Match`` with the ETag a draft was read with)."""
+        headers = {"Accept": accept, **(forwarded or {}), **(headers or {})}
         if token:
             headers["Authorization"] = f"Bearer {token}"
         if idempotency_key:

@@ -29,3 +29,14 @@ def test_a_leaver_is_signed_out_of_every_request_on_their_last_day(identity, tru
                                 headers=trust.headers(trust.admin))
     assert left.status_code == 204, left.json
     assert identity.client.get("/v1/schools", headers=headers).json["code"] == "account_disabled"
+
+
+def test_the_reason_for_disabling_is_kept_in_the_audit_log_and_an_empty_one_is_refused(identity, trust):
+    admin = trust.headers(trust.admin)
+    refused = identity.client.post(f"/v1/people/{trust.teacher}/disable", json={"reason": ""}, headers=admin)
+    assert refused.status_code == 422 and "reason" in refused.json["errors"]
+    done = identity.client.post(f"/v1/people/{trust.teacher}/disable", json={"reason": "long-term absence"},
+                                headers=admin)
+    assert done.status_code == 204
+    entries = identity.client.get(f"/v1/audit?action=account.disabled&subject_id={trust.teacher}", headers=admin).json
+    assert [entry["details"]["reason"] for entry in entries["items"]] == ["long-term absence"]

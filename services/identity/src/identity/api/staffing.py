@@ -28,6 +28,12 @@ class LeaveSchema(Schema):
     last_day = fields.Date(required=True)
 
 
+class DisableSchema(Schema):
+    # Optional so that a request without a body still disables, as it always has.
+    reason = fields.String(load_default="disabled by an administrator", validate=validate.Length(min=1, max=500),
+                           metadata={"description": "why, kept in the audit log"})
+
+
 def blueprint() -> Blueprint:
     blp = Blueprint("staffing", __name__, url_prefix="/v1", description="Employments, transfers and leavers")
     documented = error_responses(blp, 403, 404, 409)
@@ -86,14 +92,15 @@ def blueprint() -> Blueprint:
 
     @blp.route("/people/<person_id>/disable", methods=["POST"])
     @authenticated(blp)
+    @blp.arguments(DisableSchema, required=False)
     @blp.response(204)
     @documented
-    def disable(person_id):
+    def disable(body, person_id):
         """Stop a person signing in (their sessions end at once); nothing of theirs is deleted."""
         request_permissions().require_about("staff.manage", person_id)
         principal = current_principal()
         commands.disable_account(current_uow(), trust_id=principal.trust_id, person_id=person_id,
-                                 reason="disabled by an administrator", actor_id=principal.person_id)
+                                 reason=body["reason"], actor_id=principal.person_id)
 
     @blp.route("/people/<person_id>/enable", methods=["POST"])
     @authenticated(blp)
