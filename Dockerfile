@@ -1,7 +1,9 @@
 # One image per service, all from this file: the build argument SERVICE names the service, and the
 # command picks the process: api | relay | consumer | migrate. Build from the repository root:
 #   docker build --build-arg SERVICE=identity -t canopy/identity .
-# docker-compose.yml builds every service's image this way; Kubernetes runs the same images.
+# The web client is built the same way from clients/ (FOLDER), and runs api | migrate too:
+#   docker build --build-arg SERVICE=web --build-arg FOLDER=clients -t canopy/web .
+# docker-compose.yml builds every image this way; Kubernetes runs the same images.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -30,14 +32,17 @@ COPY deploy/gunicorn.conf.py deploy/gunicorn.conf.py
 
 # Declared only here, so every layer above is the same for every service and built once.
 ARG SERVICE
+# services/ for a service, clients/ for the web client.
+ARG FOLDER=services
 ENV CANOPY_SERVICE=${SERVICE}
-COPY services/${SERVICE}/ services/${SERVICE}/
-RUN { test -n "${SERVICE}" && test -f "services/${SERVICE}/pyproject.toml"; } \
-        || { echo "build with --build-arg SERVICE=<a folder of services/>" >&2; exit 1; } \
-    && pip install --no-deps --no-build-isolation -e "services/${SERVICE}" && pip check
+COPY ${FOLDER}/${SERVICE}/ ${FOLDER}/${SERVICE}/
+RUN { test -n "${SERVICE}" && test -f "${FOLDER}/${SERVICE}/pyproject.toml"; } \
+        || { echo "build with --build-arg SERVICE=<a folder of services/, or of clients/ with FOLDER=clients>" >&2; \
+             exit 1; } \
+    && pip install --no-deps --no-build-isolation -e "${FOLDER}/${SERVICE}" && pip check
 
 USER 10001
-# 8000: the API (and its /metrics); 9100: /metrics of the relay and the consumer.
+# 8000: the API or the web client (and its /metrics); 9100: /metrics of the relay and the consumer.
 EXPOSE 8000 9100
 # `canopy <service> <command>`: the shell only puts the image's service in, then gives way to
 # canopy (exec), so signals reach canopy itself.

@@ -1,6 +1,7 @@
-"""Gunicorn settings for every Canopy API process:
+"""Gunicorn settings for every Canopy API process, and for the web client's:
 
     canopy <service> api --config deploy/gunicorn.conf.py
+    canopy web --config deploy/gunicorn.conf.py
 
 One file for docker-compose, Kubernetes and the local production run (`canopy up-prod`), so every
 value comes from the environment:

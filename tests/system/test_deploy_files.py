@@ -1,6 +1,7 @@
 """docker-compose, Kubernetes and the Dockerfile describe the same topology as ``canopy up-prod``:
 every installed service's migration and its api, relay and consumer, each service's image built
-from the one Dockerfile with its name as the ``SERVICE`` build argument. No Docker engine or cluster
+from the one Dockerfile with its name as the ``SERVICE`` build argument, and the web client with
+its migration, built from the same Dockerfile out of ``clients/``. No Docker engine or cluster
 runs here, so the files are validated instead: compose against the Compose specification's
 schema, every Kubernetes manifest (as written and as kustomize builds it) against the Kubernetes
 schemas, the Dockerfile with hadolint. A service missing from any of them fails here."""
@@ -66,12 +67,32 @@ def test_compose_runs_every_process_of_every_service(compose, service):
     assert f"CREATE DATABASE canopy_{service.replace('-', '_')};" in init
 
 
-def assert_built_as_the_service(process: dict, service: str) -> None:
+def assert_built_as_the_service(process: dict, service: str, folder: str = "services") -> None:
     """The process runs ``canopy/<service>``, the image Kubernetes runs too, built from the one
-    Dockerfile for that service."""
+    Dockerfile for that service (or client, from ``clients/``)."""
     assert process["build"]["context"] == "." and process["build"]["dockerfile"] == "Dockerfile"
-    assert process["build"]["args"] == {"SERVICE": service}
+    assert process["build"]["args"] == ({"SERVICE": service} if folder == "services"
+                                        else {"SERVICE": service, "FOLDER": folder})
+    assert (REPOSITORY / folder / service / "pyproject.toml").exists()
     assert process["image"].split(":")[0] == f"canopy/{service}"
+
+
+def test_compose_runs_the_web_client_behind_the_gateway(compose):
+    services = compose["services"]
+    migrate, web = services["web-migrate"], services["web"]
+    assert_built_as_the_service(migrate, "web", "clients")
+    assert_built_as_the_service(web, "web", "clients")
+    assert migrate["command"] == ["migrate"] and migrate["depends_on"]["postgres"]["condition"] == "service_healthy"
+    assert web["command"][0] == "api" and web["restart"] == "unless-stopped" and "healthcheck" in web
+    assert "/health/ready" in " ".join(web["healthcheck"]["test"])
+    assert web["depends_on"]["web-migrate"]["condition"] == "service_completed_successfully"
+    # It calls the APIs through the gateway, as every client does, and the gateway waits for it.
+    assert web["environment"]["WEB_API_URL"] == "http://gateway:8080/api"
+    assert {"WEB_SECRET_KEY", "WEB_COOKIE_SECURE"} <= set(web["environment"])
+    assert web["environment"]["CANOPY_TRUSTED_PROXY_HOPS"] == "1"  # the gateway names the browser
+    assert services["gateway"]["depends_on"]["web"]["condition"] == "service_healthy"
+    init = (REPOSITORY / "deploy/postgres/init/01-databases.sql").read_text()
+    assert "CREATE DATABASE canopy_web;" in init
 
 
 def test_compose_dependencies_and_mounted_files_exist(compose):
@@ -176,7 +197,32 @@ def test_kustomize_builds_valid_manifests_for_every_service(kustomize, overlay):
         assert {f"{service}-api", f"{service}-consumer"} <= targets
     gateway = by_kind["Deployment"]["gateway"]["spec"]["template"]["spec"]
     config_map = gateway["volumes"][0]["configMap"]["name"]
-    assert "nginx.conf" in by_kind["ConfigMap"][config_map]["data"]
+    assert "server web:8000;" in by_kind["ConfigMap"][config_map]["data"]["nginx.conf"]
+    assert_the_web_client_runs(by_kind)
+
+
+def assert_the_web_client_runs(by_kind: dict) -> None:
+    """The web client as the services' APIs run: probes, resources, metrics, a Service, an
+    autoscaler and a disruption budget, its migration Job, and the one sealing key for every replica."""
+    pod = by_kind["Deployment"]["web"]["spec"]["template"]
+    assert pod["metadata"]["labels"]["app.kubernetes.io/name"] == "web"
+    assert pod["metadata"]["annotations"]["prometheus.io/scrape"] == "true"
+    container = pod["spec"]["containers"][0]
+    assert container["image"].split(":")[0].endswith("canopy/web") and container["args"][0] == "api"
+    assert container["livenessProbe"]["httpGet"]["path"] == "/health/live"
+    assert container["readinessProbe"]["httpGet"]["path"] == "/health/ready"
+    assert {"cpu", "memory"} <= set(container["resources"]["requests"])
+    env = {item["name"]: item.get("value") for item in container["env"]}
+    assert env["WEB_API_URL"] == "http://gateway/api"
+    key_folder = env["WEB_SECRET_KEY_FILE"].rsplit("/", 1)[0]
+    mount = next(m for m in container["volumeMounts"] if m["mountPath"] == key_folder)
+    volume = next(v for v in pod["spec"]["volumes"] if v["name"] == mount["name"])
+    assert volume["secret"]["secretName"] == "canopy-web"
+    assert by_kind["Service"]["web"]["spec"]["ports"][0]["port"] == 8000  # the gateway's upstream web:8000
+    assert by_kind["HorizontalPodAutoscaler"]["web"]["spec"]["scaleTargetRef"]["name"] == "web"
+    assert by_kind["PodDisruptionBudget"]["web"]["spec"]["selector"]["matchLabels"]["app.kubernetes.io/name"] == "web"
+    job = by_kind["Job"]["web-migrate"]["spec"]["template"]["spec"]["containers"][0]
+    assert job["args"] == ["migrate"] and job["image"] == container["image"]
 
 
 def hadolint() -> str:
@@ -192,12 +238,14 @@ def hadolint() -> str:
 def test_one_dockerfile_builds_every_service_and_lints_clean():
     dockerfile = REPOSITORY / "Dockerfile"
     lines = dockerfile.read_text().splitlines()
-    # The service is the build argument, and the image runs `canopy <that service> <command>`.
-    assert "ARG SERVICE" in lines and "ENV CANOPY_SERVICE=${SERVICE}" in lines
-    assert "COPY services/${SERVICE}/ services/${SERVICE}/" in lines
+    # The service is the build argument, and the image runs `canopy <that service> <command>`;
+    # FOLDER=clients builds the web client the same way.
+    assert "ARG SERVICE" in lines and "ARG FOLDER=services" in lines and "ENV CANOPY_SERVICE=${SERVICE}" in lines
+    assert "COPY ${FOLDER}/${SERVICE}/ ${FOLDER}/${SERVICE}/" in lines
     assert "COPY deploy/gunicorn.conf.py deploy/gunicorn.conf.py" in lines and "USER 10001" in lines
     # Every layer before the argument is shared by all services' images.
-    assert lines.index("ARG SERVICE") > max(i for i, line in enumerate(lines) if line.startswith("COPY libs/"))
+    assert min(lines.index("ARG SERVICE"), lines.index("ARG FOLDER=services")) > max(
+        i for i, line in enumerate(lines) if line.startswith("COPY libs/"))
     # No service keeps a copy of its own that could drift from it.
     assert sorted(REPOSITORY.glob("services/*/Dockerfile")) == []
     for service in SERVICES:
@@ -206,13 +254,15 @@ def test_one_dockerfile_builds_every_service_and_lints_clean():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("service", SERVICES)
+@pytest.mark.parametrize("service", [*SERVICES, "web"])
 def test_the_images_entrypoint_runs_canopy_for_its_service(service):
     """The ENTRYPOINT, run as the image would with the environment its build gives it, is
-    ``canopy <service>`` followed by the command (here --help, which lists the service's commands)."""
+    ``canopy <service>`` followed by the command (here --help, which lists the service's commands;
+    the web client's are api and migrate)."""
     line = next(line for line in (REPOSITORY / "Dockerfile").read_text().splitlines() if line.startswith("ENTRYPOINT "))
     entrypoint = json.loads(line.removeprefix("ENTRYPOINT "))
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}", "CANOPY_SERVICE": service}
     result = subprocess.run([*entrypoint, "--help"], capture_output=True, text=True, timeout=60, env=env)
     assert result.returncode == 0, result.stderr
-    assert f"usage: canopy {service} " in result.stdout and "revision" in result.stdout
+    assert f"usage: canopy {service} " in result.stdout
+    assert ("migrate" if service == "web" else "revision") in result.stdout

@@ -14,7 +14,7 @@ import yaml
 
 from canopy_kit.metrics import metrics
 from canopy_kit.production.prometheus import render_local_config
-from canopy_kit.production.topology import PROCESS_KINDS, plan_processes
+from canopy_kit.production.topology import PROCESS_KINDS, plan_processes, plan_web
 from canopy_kit.production.tools import find_tool
 from canopy_kit.service import discover_services
 from canopy_kit.testing.plugin import unavailable
@@ -65,9 +65,11 @@ def test_kubernetes_scrape_config_passes_promtool(promtool, tmp_path):
 
 
 def test_local_run_scrape_config_passes_promtool(promtool, tmp_path):
-    processes = plan_processes(discover_services(), 8100)
+    processes = [*plan_processes(discover_services(), 8100), plan_web(8100)]
     (tmp_path / "prometheus.yml").write_text(render_local_config(processes, rules=PROMETHEUS / "alerts.yml"))
     promtool("check", "config", "prometheus.yml", cwd=tmp_path)
+    jobs = {job["job_name"]: job for job in yaml.safe_load((tmp_path / "prometheus.yml").read_text())["scrape_configs"]}
+    assert jobs["canopy-web"]["static_configs"] == [{"targets": ["127.0.0.1:8100"], "labels": {"canopy_service": "web"}}]
 
 
 def test_every_dashboard_query_parses(promtool, tmp_path):
@@ -86,6 +88,16 @@ def test_compose_prometheus_scrapes_every_process_of_every_service(service):
     for kind in PROCESS_KINDS:
         names = [name for sd in jobs[f"canopy-{kind}"]["dns_sd_configs"] for name in sd["names"]]
         assert f"{service}-{kind}" in names
+
+
+def test_compose_prometheus_scrapes_the_web_client():
+    config = yaml.safe_load((PROMETHEUS / "prometheus.yml").read_text())
+    web = next(job for job in config["scrape_configs"] if job["job_name"] == "canopy-web")
+    assert web["dns_sd_configs"] == [{"names": ["web"], "type": "A", "port": 8000}]
+    assert {"target_label": "canopy_service", "replacement": "web"} in web["relabel_configs"]
+    # On Kubernetes its pods (component web) get the same job and label.
+    kubernetes = (PROMETHEUS / "prometheus-kubernetes.yml").read_text()
+    assert "regex: (api|relay|consumer|web)" in kubernetes
 
 
 def test_the_alerts_the_platform_needs_are_defined():

@@ -1,8 +1,10 @@
 """The production topology as ``make up-prod`` runs it: every service's api (gunicorn), relay and
-consumer on PostgreSQL and RabbitMQ, nginx in front, Prometheus watching. Everything goes through
-the gateway as a client would: log in, add people in identity, see each event handled by another
-service (the kit's probe, run as a production consumer process), scrape every process's /metrics,
-restart a consumer and see nothing lost, and stop it all cleanly.
+consumer on PostgreSQL and RabbitMQ, the web client as its own process, nginx in front, Prometheus
+watching. Everything goes through the gateway as a client would: log in, sign in with a browser's
+form through the web client (each browser known to identity and to the login limit by its own
+address), add people in identity, see each event handled by another service (the kit's probe, run
+as a production consumer process), scrape every process's /metrics, restart a consumer and see
+nothing lost, and stop it all cleanly.
 
 The run has its own databases, exchange and queue prefix, and is stopped even when a test fails.
 """
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -18,12 +21,14 @@ import uuid
 from pathlib import Path
 
 import pytest
+import requests
 import yaml
 from sqlalchemy import create_engine, text
 
 from canopy_kit.db.migrations import drop_database
 from canopy_kit.production.supervisor import Child
 from canopy_kit.production.tools import find_tool
+from canopy_kit.production.launcher import WEB_SOURCE_ADDRESS
 from canopy_kit.production.topology import PROCESS_KINDS, free_port
 from canopy_kit.service import discover_services
 from canopy_kit.web.browsable_docs import ASSETS, assets_folder
@@ -31,6 +36,9 @@ from canopy_kit.web.browsable_docs import ASSETS, assets_folder
 pytestmark = pytest.mark.integration
 
 PASSWORD = "system-test-password-2026"
+# Two browsers on this machine, each at an address of its own (Linux has all of 127.0.0.0/8).
+BROWSER, OTHER_BROWSER = "127.0.0.3", "127.0.0.4"
+CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 PROBE = Path(__file__).with_name("probe_consumer.py")
 ALERT_RULES = Path(__file__).resolve().parents[2] / "deploy" / "prometheus" / "alerts.yml"
 
@@ -59,6 +67,7 @@ class Topology:
             **os.environ, "DATABASE_URL": self.database_template, "PROBE_DATABASE_URL": self.database("probe"),
             "BUS_URL": "amqp://guest:guest@127.0.0.1:5672//", "CANOPY_EXCHANGE": self.exchange,
             "CANOPY_QUEUE_PREFIX": self.queue_prefix, "CANOPY_ADMIN_PASSWORD": PASSWORD, "LOG_JSON": "1",
+            "CANOPY_DATA_DIR": str(folder / "data"),  # identity's mail as files, the web client's key
             "GUNICORN_WORKERS": "2", "GUNICORN_THREADS": "4", "RELAY_POLL_SECONDS": "0.5",
         }
         self.gateway = ""
@@ -135,6 +144,28 @@ class Topology:
                                "email": f"{given_name.lower()}{index}-{self.unique}@example.org"}, headers=headers)
             assert reply.status == 201, reply.body
 
+    def sign_in_clients(self, action: str) -> list[str]:
+        """The client address identity recorded for each of the admin's ``action`` (oldest first)."""
+        engine = create_engine(self.database("identity"))
+        try:
+            with engine.connect() as conn:
+                return list(conn.execute(text(
+                    "SELECT a.client FROM audit_log a JOIN people p ON p.id = a.subject_id "
+                    "WHERE p.email = :email AND a.action = :action ORDER BY a.at"),
+                    {"email": self.admin_email, "action": action}).scalars())
+        finally:
+            engine.dispose()
+
+    def mail_to(self, email: str) -> str | None:
+        """The text of the mail identity wrote to ``email`` (as a file: no SMTP server here)."""
+        from email import message_from_bytes
+
+        for path in (self.folder / "data" / "mail").glob("*.eml"):
+            message = message_from_bytes(path.read_bytes())
+            if message["To"] == email:
+                return message.get_payload(decode=True).decode()
+        return None
+
     def effects(self, given_name: str) -> tuple[int, int]:
         """(rows, distinct events) the probe recorded for people of this name."""
         engine = create_engine(self.database("probe"))
@@ -154,7 +185,7 @@ class Topology:
             if child is not None:
                 stop(child)
         consumers = [*self.services, "probe"]
-        for service in consumers:
+        for service in [*consumers, "web"]:
             try:
                 drop_database(self.database(service))
             except Exception:
@@ -186,9 +217,10 @@ def test_every_process_runs_behind_the_gateway(topology, http_call):
     services = topology.services
     state = topology.state()
     assert sorted((p["service"], p["kind"]) for p in state["processes"]) == sorted(
-        (service, kind) for service in services for kind in PROCESS_KINDS)
-    index = http_call("GET", f"{topology.gateway}/")
-    assert index.status == 200 and set(index.json()["services"]) == set(services)
+        [(service, kind) for service in services for kind in PROCESS_KINDS] + [("web", "web")])
+    index = http_call("GET", f"{topology.gateway}/")  # the web client: to sign-in, followed here
+    assert index.status == 200 and index.header("Content-Type").startswith("text/html")
+    assert b'action="/sign-in' in index.body
     for service in services:
         reply = http_call("GET", f"{topology.gateway}/api/{service}/health/ready")
         assert reply.status == 200, reply.body
@@ -217,6 +249,78 @@ def test_log_in_through_the_gateway(topology, http_call):
     wrong = http_call("POST", f"{topology.gateway}/api/identity/v1/auth/login",
                       {"email": topology.admin_email, "password": "not the password"})
     assert wrong.status == 401 and wrong.json()["status"] == 401  # the service's own error body, untouched
+
+
+def browser(address: str) -> requests.Session:
+    """A browser at ``address``: its connections leave from there, its cookies kept."""
+    from canopy_web.api import SourceAddressAdapter
+
+    session = requests.Session()
+    session.mount("http://", SourceAddressAdapter(address))
+    return session
+
+
+def form_token(page: requests.Response) -> str:
+    found = CSRF_FIELD.search(page.text)
+    assert found, page.text[:500]
+    return found.group(1)
+
+
+def test_a_browser_signs_in_with_the_web_clients_form(topology):
+    from canopy_web.security import CONTENT_SECURITY_POLICY
+
+    before = topology.sign_in_clients("login.succeeded")
+    session = browser(BROWSER)
+    form = session.get(f"{topology.gateway}/", timeout=10)
+    assert form.status_code == 200 and form.url.startswith(f"{topology.gateway}/sign-in")
+    assert form.headers["Content-Type"].startswith("text/html")
+    assert form.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY  # the client's own, through nginx
+    assert form.headers["X-Content-Type-Options"] == "nosniff" and "," not in form.headers["X-Request-ID"]
+    sent = session.post(f"{topology.gateway}/sign-in", timeout=10, allow_redirects=False, data={
+        "email": topology.admin_email, "password": PASSWORD, "csrf_token": form_token(form)})
+    assert sent.status_code == 303, sent.text[:500]
+    cookie = sent.headers["Set-Cookie"]
+    assert cookie.startswith("canopy_session=") and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    home = session.get(f"{topology.gateway}{sent.headers['Location']}", timeout=10)
+    assert home.status_code == 200 and "Hello, Admin" in home.text
+    # Identity saw the browser, not the web client that passed its sign-in on.
+    assert topology.sign_in_clients("login.succeeded") == [*before, BROWSER]
+    assert WEB_SOURCE_ADDRESS not in topology.sign_in_clients("login.succeeded")
+
+
+def test_identity_mails_links_to_the_browsers_host(topology, wait):
+    """The host the browser asked for survives the two hops (nginx to the client, the client
+    through nginx to identity), so the reset link leads back to where the person was."""
+    session, host = browser(BROWSER), {"Host": "school.example:8443"}
+    form = session.get(f"{topology.gateway}/reset-password", headers=host, timeout=10)
+    sent = session.post(f"{topology.gateway}/reset-password", headers=host, timeout=10,
+                        data={"email": topology.admin_email, "csrf_token": form_token(form)})
+    assert sent.status_code == 200, sent.text[:500]
+    mail = wait(lambda: topology.mail_to(topology.admin_email), timeout=30, what="the reset mail")
+    assert "http://school.example:8443/reset-password?token=" in mail
+    assert topology.sign_in_clients("password.reset_requested") == [BROWSER]
+
+
+def test_each_browser_has_its_own_sign_in_limit(topology):
+    """One browser hammering the web client's form is stopped by nginx; another is not. The
+    hammering goes without the form's token, which the client refuses at once (nginx counts every
+    attempt all the same), so that no password is checked for it."""
+    guesser = browser(OTHER_BROWSER)
+    answers = []
+    for attempt in range(12):
+        answers.append(guesser.post(f"{topology.gateway}/sign-in", timeout=10, data={
+            "email": f"guess{attempt}-{topology.unique}@example.org", "password": "wrong"}))
+        if answers[-1].status_code == 429:
+            break
+    assert [answer.status_code for answer in answers[:-1]] == [400] * (len(answers) - 1)  # the client's refusal
+    refused = answers[-1]
+    assert refused.status_code == 429 and "Too many attempts to sign in from here" in refused.text  # nginx's page
+    assert refused.headers["Retry-After"] and "Content-Security-Policy" not in refused.headers
+    other = browser(BROWSER)
+    mistyped = other.post(f"{topology.gateway}/sign-in", timeout=10, data={
+        "email": topology.admin_email, "password": "mistyped", "csrf_token": form_token(
+            other.get(f"{topology.gateway}/sign-in", timeout=10))})
+    assert mistyped.status_code == 401 and "incorrect" in mistyped.text
 
 
 def test_a_change_in_identity_is_handled_by_another_service(topology, wait, http_call):
@@ -262,8 +366,10 @@ def test_a_process_that_dies_is_restarted(topology, wait, http_call):
 def test_bad_input_gets_json_errors_from_the_gateway(topology, http_call):
     unknown = http_call("GET", f"{topology.gateway}/api/no-such-service/v1/x")
     assert unknown.status == 404 and unknown.json()["code"] == "not_found"
-    nowhere = http_call("GET", f"{topology.gateway}/no/web/client/here")
-    assert nowhere.status == 404 and nowhere.json()["code"] == "not_found"
+    nowhere = http_call("GET", f"{topology.gateway}/no/such/page")  # the web client's own 404 page
+    assert nowhere.status == 404 and nowhere.header("Content-Type").startswith("text/html")
+    assert http_call("GET", f"{topology.gateway}/api/").json()["code"] == "not_found"  # nginx's, as before
+    assert http_call("GET", f"{topology.gateway}/metrics").status == 404  # the client's metrics are not public
     too_big = http_call("POST", f"{topology.gateway}/api/identity/v1/auth/login", b"{" + b" " * (1024 * 1024),
                         headers={"Content-Type": "application/json"})
     assert too_big.status == 413 and too_big.json()["code"] == "payload_too_large"

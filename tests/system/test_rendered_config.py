@@ -20,6 +20,7 @@ from canopy_kit.service import discover_services
 REPOSITORY = Path(__file__).resolve().parents[2]
 DEPLOY = REPOSITORY / "deploy"
 REGENERATE = "out of date: run `make deploy-config` and commit the result"
+SERVICES = sorted(discover_services())
 
 
 def test_committed_gateway_config_is_current():
@@ -35,7 +36,8 @@ def test_committed_rabbitmq_definitions_are_current():
 def test_nginx_accepts_the_committed_gateway_config(nginx_binary, tmp_path):
     # The container's upstream names do not resolve here; the loopback stands in for them.
     text = (DEPLOY / "nginx/nginx.conf").read_text()
-    text = re.sub(r"server [a-z0-9-]+-api:8000;", "server 127.0.0.1:8000;", text)
+    text = re.sub(r"server [a-z0-9-]+:8000;", "server 127.0.0.1:8000;", text)
+    assert "server web:8000;" not in text and text.count("server 127.0.0.1:8000;") == len(SERVICES) + 1
     text = text.replace("/etc/nginx/canopy/cors-origins.map", str(DEPLOY / "nginx/cors-origins.map"))
     text = text.replace("pid /tmp/nginx.pid;", f"pid {tmp_path / 'nginx.pid'};")
     (tmp_path / "nginx.conf").write_text(text)
@@ -92,3 +94,10 @@ def test_process_ports_are_stable_and_distinct():
     assert planned[3].name == "portfolio-api" and planned[3].port == 8111
     free = plan_processes(["identity", "portfolio"], 0)
     assert len({p.port for p in free}) == len(free)
+
+
+def test_the_gateway_lets_the_web_clients_largest_upload_through():
+    from canopy_kit.production.web import DEFAULT_MAX_UPLOAD_BYTES
+    from canopy_web.settings import WebSettings
+
+    assert WebSettings.__dataclass_fields__["max_upload_bytes"].default == DEFAULT_MAX_UPLOAD_BYTES

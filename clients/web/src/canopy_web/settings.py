@@ -28,6 +28,10 @@ class WebSettings(Settings):
     cookie_secure: str = field(default="auto", metadata={"choices": ("auto", "on", "off")})
     # The largest upload a page accepts (evidence, a staff CSV), checked before it is sent on.
     max_upload_bytes: int = field(default=10 * 1024 * 1024, metadata={"min": 1024})
+    # The local address the calls to the gateway leave from (none: the system's choice). The
+    # gateway believes the browser's address this client forwards only from the address it knows
+    # as this client's: on one machine, a loopback address of its own (canopy up-prod).
+    api_source_address: str | None = None
 
     def sealing_secret(self) -> bytes:
         """The secret that seals tokens: given, read from a file, or made once in the data folder."""

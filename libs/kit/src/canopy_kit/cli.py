@@ -12,6 +12,9 @@
     canopy <service> revision -m MESSAGE [--autogenerate] [--database-url URL]   its next migration
     canopy <service> dead-letters list | show EVENT_ID | redrive [EVENT_ID ...]
     canopy <service> <its own commands>        e.g. canopy identity create-trust
+    canopy web [--port N] [--workers N] [--threads N] [--config deploy/gunicorn.conf.py]
+                                               the web client (clients/web) under gunicorn
+    canopy web migrate                         create or upgrade the web client's database
 """
 from __future__ import annotations
 
@@ -33,6 +36,7 @@ def _print(data) -> None:
 
 
 API_DEFAULTS = {"port": 8001, "workers": 2, "threads": 4}
+WEB_DEFAULTS = {**API_DEFAULTS, "port": 8002}
 # The embedded gateway's access log: one line per request, the path without its query string (a
 # query can carry a search for a person's name). Requests gunicorn refuses itself are logged too.
 GATEWAY_ACCESS_LOG_FORMAT = '%(t)s %({x-request-id}o)s %(m)s %({script_name}e)s%(U)s %(s)s %(M)sms %(h)s'
@@ -41,25 +45,66 @@ GATEWAY_SERVER_OPTIONS = {"accesslog": "-", "access_log_format": GATEWAY_ACCESS_
                           "control_socket_disable": True}
 
 
-def _api_options(args) -> dict:
-    """gunicorn options from ``canopy <service> api``: what was given; without a config file the
-    defaults fill the rest, with one the file does."""
+def _api_options(args, defaults: dict = API_DEFAULTS) -> dict:
+    """gunicorn options from ``canopy <service> api`` (or ``canopy web``): what was given; without
+    a config file the defaults fill the rest, with one the file does."""
     given = {"port": args.port, "workers": args.workers, "threads": args.threads}
     if args.config is None:
-        given = {name: API_DEFAULTS[name] if value is None else value for name, value in given.items()}
+        given = {name: defaults[name] if value is None else value for name, value in given.items()}
     port = given.pop("port")
     return {**given, "bind": None if port is None else f"0.0.0.0:{port}"}
+
+
+def _gunicorn_arguments(parser, defaults: dict, *, suppress: bool = False) -> None:
+    """--port, --workers, --threads and --config. ``suppress``: for a subcommand repeating its
+    parent's options, which then keep what was given before the subcommand."""
+    unset = {"default": argparse.SUPPRESS} if suppress else {}
+    parser.add_argument("--port", type=int, help=f"default {defaults['port']}, or the config file's bind", **unset)
+    parser.add_argument("--workers", type=int, help=f"default {defaults['workers']}, or the config file's", **unset)
+    parser.add_argument("--threads", type=int, help=f"default {defaults['threads']}, or the config file's", **unset)
+    parser.add_argument("--config", help="a gunicorn config file, e.g. deploy/gunicorn.conf.py; "
+                                         "--port, --workers and --threads override it", **unset)
+
+
+def _web_parser(subparsers) -> None:
+    web = subparsers.add_parser("web", help="the web client (clients/web) as its own process, behind the gateway")
+    _gunicorn_arguments(web, WEB_DEFAULTS)
+    commands = web.add_subparsers(dest="web_command")
+    # "api" is what the one Dockerfile's image runs by default, for the client as for a service.
+    _gunicorn_arguments(commands.add_parser("api", help="serve it under gunicorn (the same as no command)"),
+                        WEB_DEFAULTS, suppress=True)
+    commands.add_parser("migrate", help="create or upgrade its database (WEB_DATABASE_URL or DATABASE_URL)")
+
+
+def _run_web(args) -> int:
+    """The client is found through its ``canopy.clients`` entry points, never imported by name."""
+    from canopy_kit.gateway import migrate_web_client
+    from canopy_kit.production.web import WEB, web_app_factory, web_settings
+
+    settings = web_settings(None)
+    configure_logging(WEB, level=settings.log_level, as_json=settings.log_json)
+    if args.web_command == "migrate":
+        if not migrate_web_client():
+            print("canopy web migrate: the web client is not installed", file=sys.stderr)
+            return 2
+        print("web: migrated")
+        return 0
+    try:
+        create_web_app = web_app_factory()
+    except LookupError as exc:
+        print(f"canopy web: {exc}", file=sys.stderr)
+        return 2
+    from canopy_kit.processes import serve_wsgi
+
+    serve_wsgi(create_web_app, config_file=args.config, **_api_options(args, WEB_DEFAULTS))
+    return 0
 
 
 def _service_parser(subparsers, name: str, spec) -> None:
     parser = subparsers.add_parser(name, help=spec.title)
     commands = parser.add_subparsers(dest="command", required=True)
     api = commands.add_parser("api", help="serve the HTTP API under gunicorn")
-    api.add_argument("--port", type=int, help=f"default {API_DEFAULTS['port']}, or the config file's bind")
-    api.add_argument("--workers", type=int, help=f"default {API_DEFAULTS['workers']}, or the config file's")
-    api.add_argument("--threads", type=int, help=f"default {API_DEFAULTS['threads']}, or the config file's")
-    api.add_argument("--config", help="a gunicorn config file, e.g. deploy/gunicorn.conf.py; "
-                                      "--port, --workers and --threads override it")
+    _gunicorn_arguments(api, API_DEFAULTS)
     for kind in ("relay", "consumer", "worker"):
         commands.add_parser(kind, help=f"run the {kind}")
     commands.add_parser("migrate", help="apply database migrations")
@@ -162,12 +207,15 @@ def main(argv: list[str] | None = None) -> int:
     subparsers.add_parser("migrate", help="migrate every service's database")
     subparsers.add_parser("demo", help="load every service's demo data")
     add_production_commands(subparsers)
+    _web_parser(subparsers)
     for name, spec in services.items():
         _service_parser(subparsers, name, spec)
     args = parser.parse_args(argv)
 
     if getattr(args, "production_command", None) is not None:
         return args.production_command(args, services)
+    if args.target == "web":
+        return _run_web(args)
 
     if args.target == "up":
         return run_embedded(services, port=args.port, demo=not args.no_demo)

@@ -33,7 +33,7 @@ def _up_prod(args, services) -> int:
         demo=not args.no_demo, gunicorn_config=Path(args.gunicorn_config),
         web_root=Path(args.web_root) if args.web_root else None, cors_origins=origins,
         client_timeout_seconds=args.client_timeout, upstream_timeout_seconds=args.upstream_timeout,
-        login_rate_per_minute=args.login_rate, prometheus_port=args.prometheus,
+        login_rate_per_minute=args.login_rate, prometheus_port=args.prometheus, web=not args.no_web,
     )
     return run_local_production(services, options)
 
@@ -64,7 +64,9 @@ def add_commands(subparsers) -> None:
     up.add_argument("--no-demo", action="store_true", help="do not load demo data")
     up.add_argument("--run-dir", help="logs, rendered configs and state.json (default: var/prod)")
     up.add_argument("--gunicorn-config", default="deploy/gunicorn.conf.py")
-    up.add_argument("--web-root", help="the web client's built files, served at / when present")
+    up.add_argument("--no-web", action="store_true",
+                    help="do not run the web client (clients/web) even though it is installed")
+    up.add_argument("--web-root", help="without the web client: static files to serve at / when present")
     up.add_argument("--cors-origin", action="append",
                     help="an origin allowed cross-origin (repeat; default: CANOPY_CORS_ORIGINS, comma-separated)")
     up.add_argument("--client-timeout", type=int, default=10, help="seconds a client may stall a request")

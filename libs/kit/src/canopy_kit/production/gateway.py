@@ -1,11 +1,14 @@
 """The production gateway: nginx.conf for the installed services, from one template.
 
 The same template serves the local production run (upstreams on 127.0.0.1, files under the run
-folder) and the containers of docker-compose and Kubernetes (upstreams ``<service>-api:8000``),
-whose rendering is committed as ``deploy/nginx/nginx.conf``; a test keeps that file current.
+folder) and the containers of docker-compose and Kubernetes (upstreams ``<service>-api:8000`` and
+``web:8000``), whose rendering is committed as ``deploy/nginx/nginx.conf``; a test keeps that file
+current. With the web client installed, every path that is not ``/api/`` or ``/docs/`` (or one
+nginx answers itself) is the client's.
 """
 from __future__ import annotations
 
+import html
 import json
 import math
 import os
@@ -21,6 +24,8 @@ from canopy_kit.web.errors import CODES, error_body
 
 # Paths whose requests count against the per-client login limit.
 LOGIN_PATHS = ("/api/identity/v1/auth/login",)
+# The web client's sign-in form: its POSTs count against a limit of the same rate, per browser.
+WEB_SIGN_IN_PATH = "/sign-in"
 
 # What nginx itself can answer with (a path it does not route, a body too big, the login limit, an
 # upstream down or slow), each as the one JSON error body. An unreachable upstream is a 503 with
@@ -41,9 +46,21 @@ GATEWAY_ERRORS = {
 EXTRA_CODES = {414: "uri_too_long", 504: "gateway_timeout"}
 # nginx statuses answered with another one's body: a refused or broken upstream is "unavailable".
 REMAPPED = {502: 503}
+# What nginx itself can answer on the web client's paths, as a page for a person rather than JSON.
+WEB_PAGES = {
+    413: ("Too large", "That is larger than Canopy accepts. Choose a smaller file and try again."),
+    429: ("Too many attempts", "Too many attempts to sign in from here. Wait a minute, then try again."),
+    500: ("Something went wrong", "Something went wrong on our side. Try again shortly."),
+    503: ("Unavailable for a moment", "Canopy is unavailable for a moment. Try again shortly."),
+    504: ("Unavailable for a moment", "Canopy did not answer in time. Try again shortly."),
+}
 UNAVAILABLE_RETRY_AFTER_SECONDS = 5
 # Behind a load balancer or an ingress controller (private addresses), the client for the login
-# limit is the one they name in X-Forwarded-For; a client connecting directly cannot claim another.
+# limit is the one they name in X-Forwarded-For, and the host and scheme the browser used are the
+# ones they name in X-Forwarded-Host and -Proto; a client connecting directly cannot claim another.
+# The web client's containers call the gateway from these networks too (docker-compose's networks
+# are in 172.16.0.0/12 or 192.168.0.0/16, a cluster's pods usually in 10.0.0.0/8), so it names the
+# browser the same way.
 PRIVATE_NETWORKS = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")
 
 
@@ -67,6 +84,8 @@ class GatewayConfig:
     trusted_proxies: tuple[str, ...] = ()  # CIDRs whose X-Forwarded-For names the real client
     body_limits: tuple[tuple[str, int], ...] = ()  # (service, bytes) for services taking more than the kit's
     login_paths: tuple[str, ...] = LOGIN_PATHS
+    web_upstream: str | None = None  # host:port of the web client; None: / lists the services
+    web_max_body_bytes: int = 0  # the largest request the web client takes (uploads)
 
 
 def nginx_quotable(text: str) -> str:
@@ -82,6 +101,16 @@ def error_json(status: int) -> str:
     return nginx_quotable(json.dumps(error_body(status, GATEWAY_ERRORS[status], code=code)))
 
 
+def error_page(status: int) -> str:
+    """The page nginx returns for ``status`` on the web client's paths (no script, no style)."""
+    title, message = (html.escape(text) for text in WEB_PAGES[status])
+    return nginx_quotable(
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f'<title>{title} - Canopy</title></head><body><main><h1>{title}</h1><p>{message}</p>'
+        '<p><a href="/">Back to Canopy</a></p></main></body></html>')
+
+
 def body_limits(services: Mapping) -> tuple[tuple[str, int], ...]:
     """Services that accept bodies over the kit's limit (uploads) say so in their spec,
     ``extra={"max_body_bytes": N}``; the gateway lets that much through on their paths."""
@@ -91,9 +120,15 @@ def body_limits(services: Mapping) -> tuple[tuple[str, int], ...]:
 
 def container_config(services: Mapping) -> GatewayConfig:
     """The gateway of docker-compose and Kubernetes for installed service specs: each API is
-    ``<service>-api:8000``, nginx runs unprivileged on 8080 and logs to stdout/stderr."""
+    ``<service>-api:8000``, the web client (when installed) ``web:8000``, nginx runs unprivileged
+    on 8080 and logs to stdout/stderr."""
+    from canopy_kit.production.web import web_client_installed, web_max_body_bytes
+
+    web = web_client_installed()
     return GatewayConfig(upstreams={name: f"{name}-api:8000" for name in services},
-                         trusted_proxies=PRIVATE_NETWORKS, body_limits=body_limits(services))
+                         trusted_proxies=PRIVATE_NETWORKS, body_limits=body_limits(services),
+                         web_upstream="web:8000" if web else None,
+                         web_max_body_bytes=web_max_body_bytes({}) if web else 0)
 
 
 def local_config(folder: Path, *, upstreams: dict[str, str], listen: str, web_root: Path, logs: Path,
@@ -143,6 +178,8 @@ def render_nginx_conf(config: GatewayConfig) -> str:
         unavailable_retry_after=UNAVAILABLE_RETRY_AFTER_SECONDS,
         login_retry_after=math.ceil(60 / config.login_rate_per_minute),
         login_locations=login_locations,
+        web_pages={status: error_page(status) for status in WEB_PAGES},
+        web_sign_in_path=WEB_SIGN_IN_PATH,
         index_json=nginx_quotable(json.dumps({"name": "Canopy", "docs": DOCS_PATH,
                                               "services": service_documents(config.upstreams)})),
         docs_page=nginx_quotable(docs_page(service_documents(config.upstreams))),

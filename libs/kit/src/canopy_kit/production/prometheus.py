@@ -7,20 +7,22 @@ import json
 from pathlib import Path
 from typing import Iterable
 
-from canopy_kit.production.topology import PROCESS_KINDS, Process
+from canopy_kit.production.topology import PROCESS_KINDS, WEB_KIND, Process
 
 
 def scrape_jobs(processes: Iterable[Process], address) -> list[dict]:
-    """One job per process kind (``canopy-api``, ``canopy-relay``, ``canopy-consumer``), each
-    target labelled with its ``canopy_service``; ``address(process)`` gives ``host:port``."""
+    """One job per process kind (``canopy-api``, ``canopy-relay``, ``canopy-consumer``, and
+    ``canopy-web`` when the web client runs), each target labelled with its ``canopy_service``;
+    ``address(process)`` gives ``host:port``."""
     processes = list(processes)
+    kinds = [*PROCESS_KINDS, *([WEB_KIND] if any(process.kind == WEB_KIND for process in processes) else [])]
     return [
         {
             "job_name": f"canopy-{kind}",
             "static_configs": [{"targets": [address(process)], "labels": {"canopy_service": process.service}}
                                for process in processes if process.kind == kind],
         }
-        for kind in PROCESS_KINDS
+        for kind in kinds
     ]
 
 
