@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 import requests
+from requests.adapters import HTTPAdapter
 
 UNAVAILABLE = 503
 LOCATIONS = ("json", "query", "form", "files", "path", "headers")  # webargs' places, not field names
@@ -61,6 +62,19 @@ class Answer:
         return json.loads(self.content) if self.content else None
 
 
+class SourceAddressAdapter(HTTPAdapter):
+    """Connections that leave from one local address: the one the gateway trusts to name the
+    browser (X-Forwarded-For), so that identity and the gateway's sign-in limit see each browser
+    rather than this client."""
+
+    def __init__(self, source_address: str, **options):
+        self.source_address = (source_address, 0)  # set first: HTTPAdapter makes its pool in __init__
+        super().__init__(**options)
+
+    def init_poolmanager(self, *args, **options):
+        super().init_poolmanager(*args, source_address=self.source_address, **options)
+
+
 class Gateway:
     """The public APIs below ``api_url`` (``<api_url>/<service>/...``).
 
@@ -70,10 +84,14 @@ class Gateway:
     same routes and middleware, from the browser's own address, without a socket back to itself.
     """
 
-    def __init__(self, api_url: str, timeout: float, *, wsgi_app=None):
+    def __init__(self, api_url: str, timeout: float, *, wsgi_app=None, source_address: str | None = None):
         self.api_url = api_url.rstrip("/")
         self.timeout = timeout
         self.http = requests.Session()
+        if source_address:
+            adapter = SourceAddressAdapter(source_address)
+            self.http.mount("http://", adapter)
+            self.http.mount("https://", adapter)
         self.wsgi_app = wsgi_app
 
     def call(self, method: str, service: str, path: str, *, token: str | None = None, json: Any = None,

@@ -59,7 +59,8 @@ def create_web_app(settings: WebSettings | None = None, *, testing: bool = False
         settings=settings, engine=engine,
         sessions=SessionStore(engine, settings.sealing_secret(), idle=timedelta(minutes=settings.idle_minutes),
                               lifetime=timedelta(hours=settings.session_hours)),
-        gateway=Gateway(settings.api_url, settings.api_timeout_seconds, wsgi_app=gateway_app))
+        gateway=Gateway(settings.api_url, settings.api_timeout_seconds, wsgi_app=gateway_app,
+                        source_address=settings.api_source_address))
     metrics()  # registered before any request thread can race to do it
     views.install_template_helpers(app)
     pages.register(app)
