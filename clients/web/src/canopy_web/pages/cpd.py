@@ -264,11 +264,12 @@ def _back(default: str) -> str:
 def blueprint() -> Blueprint:
     blp = Blueprint("cpd", __name__, url_prefix="/cpd")
 
-    def requests_page(*, error: ApiError | None = None, status: str | None = None, school: str | None = None,
-                      template: str = "cpd/requests.html", **extra):
-        status = request.values.get("status", "pending") if status is None else status
+    def requests_page(*, error: ApiError | None = None, **extra):
+        """The waiting list as the filters in the query (or the form sent from it) say: by default,
+        what waits for a decision at every school one decides for."""
+        status = request.values.get("status", "pending")
         status = status if status in dict(REQUEST_STATUSES) else ""
-        school = request.values.get("school", "") if school is None else school
+        school = request.values.get("school", "")
         principal = auth.principal()
         mine = deciding_schools(principal)
         shown = to_decide(_requests(status or None), principal.person_id, school or None)
@@ -277,7 +278,7 @@ def blueprint() -> Blueprint:
         school_choices = sorted(((s, schools.get(s, "A school")) for s in mine | {i["school_id"] for i in shown}),
                                 key=lambda choice: choice[1])
         result = one_page(shown, page_number(request.values.get("page")), PAGE_SIZE)
-        return page(template, error=error, result=result, totals=request_totals(shown), names=names,
+        return page("cpd/requests.html", error=error, result=result, totals=request_totals(shown), names=names,
                     schools=schools, school_choices=school_choices, shown_status=status, school=school,
                     statuses=REQUEST_STATUSES, decisions=DECISIONS, types=TYPE_LABELS, cover_days=cover_days,
                     filters={"status": status, **({"school": school} if school else {})}, **extra)
