@@ -30,21 +30,22 @@ class ApiError(Exception):
         return "; ".join(reasons) if reasons else None
 
 
-def field_errors(errors: Any, prefix: str = "") -> dict[str, list[str]]:
+def field_errors(errors: Any, prefix: str = "", *, top: bool = True) -> dict[str, list[str]]:
     """The error body's ``errors`` as ``{"field": [reasons]}``, nested fields dotted
-    (``responses.0.value``), and webargs' locations (``json``, ``query``) left out of the names."""
+    (``responses.0.value``), and webargs' locations (``json``, ``query``) left out of the names:
+    at the top only, where webargs puts them (a field may be called ``path`` or ``form``)."""
     flat: dict[str, list[str]] = {}
     if isinstance(errors, Mapping):
         for key, value in errors.items():
-            name = prefix if (not prefix and str(key) in LOCATIONS) else (f"{prefix}.{key}" if prefix else str(key))
-            for found, reasons in field_errors(value, name).items():
+            name = prefix if (top and str(key) in LOCATIONS) else (f"{prefix}.{key}" if prefix else str(key))
+            for found, reasons in field_errors(value, name, top=False).items():
                 flat.setdefault(found, []).extend(reasons)
     elif isinstance(errors, (list, tuple)):
         if all(isinstance(item, str) for item in errors):
             flat[prefix or "_"] = list(errors)
         else:
             for item in errors:
-                for found, reasons in field_errors(item, prefix).items():
+                for found, reasons in field_errors(item, prefix, top=top).items():
                     flat.setdefault(found, []).extend(reasons)
     elif errors is not None:
         flat[prefix or "_"] = [str(errors)]
@@ -129,12 +130,14 @@ class Gateway:
         body = dict(data or {})
         for name, (filename, content, content_type) in (files or {}).items():
             body[name] = (BytesIO(content), filename, content_type)
-        # As if the browser had called the gateway itself: its address, host and scheme.
-        environ = {"REMOTE_ADDR": (headers.get("X-Forwarded-For") or "127.0.0.1").split(",")[0].strip(),
-                   "HTTP_HOST": headers.get("X-Forwarded-Host") or parts.netloc,
-                   "wsgi.url_scheme": headers.get("X-Forwarded-Proto") or parts.scheme}
+        # As if the browser had called the gateway itself: its address, host and scheme. The host
+        # and scheme go in base_url: werkzeug sets HTTP_HOST and wsgi.url_scheme from it over any
+        # environ_base (identity's mailed links would name "localhost").
+        environ = {"REMOTE_ADDR": (headers.get("X-Forwarded-For") or "127.0.0.1").split(",")[0].strip()}
+        scheme, host = headers.get("X-Forwarded-Proto") or parts.scheme, headers.get("X-Forwarded-Host") or parts.netloc
+        base_url = f"{scheme}://{host}"
         reply = Client(self.wsgi_app).open(
-            parts.path, method=method, headers=headers, query_string=params, json=json,
+            parts.path, base_url=base_url, method=method, headers=headers, query_string=params, json=json,
             data=body or None, environ_base=environ)
         return Answer(reply.status_code, reply.headers, reply.get_data())
 

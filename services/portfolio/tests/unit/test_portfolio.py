@@ -286,4 +286,5 @@ def test_reads_by_others_are_in_the_persons_access_log(portfolio, new_activity):
     log = p.get(p.pia, "/v1/me/access-log").json["items"]
     assert [(e["reader_id"], e["record_type"], e["record_id"]) for e in log] == [
         (p.bo, "portfolio.activity", activity_id), (p.hal, "portfolio.activity", activity_id)]
+    assert [e["reader_name"] for e in log] == ["Bo Khan", "Hal Khan"]  # named from the staff directory
     assert p.get(p.hal, "/v1/me/access-log").json["items"] == []

@@ -10,6 +10,9 @@ from canopy_web.views import notify, page
 
 # The services that keep an access log of reads of the person's records (GET /v1/me/access-log).
 ACCESS_LOGGED = ("portfolio", "observation")
+# What each kind of record read is called on the page (the logs name them "service.kind").
+RECORD_KINDS = {"portfolio.activity": "CPD activity", "portfolio.evidence": "Evidence",
+                "observation.record": "Observation"}
 
 
 def blueprint() -> Blueprint:
@@ -100,8 +103,11 @@ def blueprint() -> Blueprint:
                 continue
             entries += [{**entry, "service": service} for entry in found["items"]]
         entries.sort(key=lambda entry: entry["at"], reverse=True)
-        names = _names({entry["reader_id"] for entry in entries})
-        return page("account/access_log.html", entries=entries, names=names, unavailable=unavailable)
+        # Each service names the readers from its staff directory: a teacher may not look up
+        # their head in identity, but may know that the head read their records.
+        names = {entry["reader_id"]: entry["reader_name"] for entry in entries if entry.get("reader_name")}
+        return page("account/access_log.html", entries=entries, names=names, unavailable=unavailable,
+                    kinds=RECORD_KINDS)
 
     return blp
 
@@ -119,15 +125,3 @@ def _set_password(path: str, template: str, done: str):
     notify(done)
     return redirect(url_for("account.sign_in"), code=303)
 
-
-def _names(person_ids: set[str]) -> dict[str, str]:
-    """Readers' names from the staff directory; one the caller may not look up stays unnamed."""
-    names = {}
-    for person_id in person_ids:
-        try:
-            person = auth.get("identity", f"/v1/people/{person_id}")
-            names[person_id] = f"{person['given_name']} {person['family_name']}"
-        except ApiError as error:
-            if error.status >= 500:
-                raise
-    return names

@@ -10,12 +10,12 @@ from typing import Iterable
 
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
-from sqlalchemy import insert, select
+from sqlalchemy import and_, func, insert, select
 
 from canopy_kit.web.auth import authenticated, current_principal
 from canopy_kit.auth.permissions import ListRule
 from canopy_kit.db.rows import now
-from canopy_kit.db.tables import access_log
+from canopy_kit.db.tables import access_log, dir_people
 from canopy_kit.web.fields import UtcDateTime
 from canopy_kit.web.pagination import PageArgs, page_schema, paginate
 from canopy_kit.web.request_uow import current_uow
@@ -41,6 +41,9 @@ class AccessEntrySchema(Schema):
     reader_id = fields.String(required=True)
     record_type = fields.String(required=True)
     record_id = fields.String(required=True)
+    reader_name = fields.String(allow_none=True, metadata={
+        "description": "the reader's name in the staff directory (null if they are not in it): the person may "
+                       "know who read their records, whoever may otherwise look the reader up"})
 
 
 def access_log_blueprint() -> Blueprint:
@@ -54,7 +57,12 @@ def access_log_blueprint() -> Blueprint:
     def my_access_log(args):
         """Every read of the caller's records by someone else, newest first."""
         principal = current_principal()
-        query = (select(access_log.c.at, access_log.c.reader_id, access_log.c.record_type, access_log.c.record_id)
+        reader = dir_people  # the directory this service keeps from identity's events
+        name = func.coalesce(reader.c.preferred_name, reader.c.given_name) + " " + reader.c.family_name
+        query = (select(access_log.c.at, access_log.c.reader_id, access_log.c.record_type, access_log.c.record_id,
+                        name.label("reader_name"))
+                 .select_from(access_log.outerjoin(reader, and_(reader.c.person_id == access_log.c.reader_id,
+                                                                reader.c.trust_id == access_log.c.trust_id)))
                  .where(access_log.c.trust_id == principal.trust_id, access_log.c.person_id == principal.person_id)
                  .order_by(access_log.c.at.desc(), access_log.c.id.desc()))
         return paginate(current_uow().session, query, args, scalars=False)
