@@ -7,15 +7,15 @@ from __future__ import annotations
 
 import time
 
-from bench import consumer, http_api, idle, import_staff, memory, propagation, relay, reports
+from bench import consumer, http_api, idle, import_staff, memory, propagation, relay, reports, web_pages
 from bench.common import benchmark_arguments, postgres_database, publish
 
 def sizes(quick: bool) -> dict:
     if quick:
         return {"http": (1, 1), "relay": (50, 1), "consumer": (50, 1), "propagation": ([20], 1), "import": (30, 1),
-                "idle": (idle.WINDOW_SECONDS, 1)}
+                "idle": (idle.WINDOW_SECONDS, 1), "web_pages": 3}
     return {"http": (5, 3), "relay": (5000, 3), "consumer": (3000, 3), "propagation": ([50, 150], 15),
-            "import": (10_000, 3), "idle": (60, 5)}
+            "import": (10_000, 3), "idle": (60, 5), "web_pages": 20}
 
 
 def run_all(quick: bool, write: bool) -> None:
@@ -44,6 +44,7 @@ def run_all(quick: bool, write: bool) -> None:
     seconds, events = chosen["idle"]
     quiet = {"demo": False, "settle": 1, "quiet": 1} if quick else {}
     publish(idle.TITLE, idle.report(idle.measure(seconds, events, **quiet)), write=write)
+    publish(web_pages.TITLE, web_pages.report(web_pages.measure(chosen["web_pages"])), write=write)
     print(f"\nAll benchmarks ran in {time.monotonic() - started:.0f} s.")
 
 
