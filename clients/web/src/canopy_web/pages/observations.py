@@ -200,6 +200,27 @@ def drop_in_body(form: Any, sections: Iterable[Mapping[str, Any]], version_id: s
     return body, row_of
 
 
+def error_labels(error: ApiError | None, sections: Iterable[Mapping[str, Any]]) -> list[tuple[str, str, str]]:
+    """(element id, what it is called on the page, reasons) for each field a refusal names."""
+    if error is None:
+        return []
+    labels = {response_name(item["id"]): item["label"] for section in sections for item in section["items"]}
+    labels.update({"observee_id": "Teacher", "school_id": "Teacher", "template_version_id": "Form",
+                   "observed_on": "Date", "privacy": "Who may read it", "strengths": "Notes for the teacher",
+                   "class_name": "Class", "subject": "Subject", "year_group": "Year group"})
+    found = []
+    for name, reasons in error.errors.items():
+        if name == "school_id" and "observee_id" in error.errors:
+            continue  # shown once, as the teacher's
+        label = labels.get(name)
+        if label is None and name.startswith("action_steps."):
+            parts = name.split(".")
+            label = f"Action step {int(parts[1]) + 1}" if len(parts) > 1 and parts[1].isdigit() else "Action steps"
+        target = "observee_id" if name == "school_id" else name
+        found.append((dom_id(target), label or name.replace("_", " "), "; ".join(reasons)))
+    return found
+
+
 def person_name(person: Mapping[str, Any]) -> str:
     return f"{person.get('preferred_name') or person.get('given_name', '')} {person.get('family_name', '')}".strip()
 
@@ -427,7 +448,12 @@ def _drop_in_page(values: Any, *, key: str, error: ApiError | None = None):
     context["teachers"] = _teachers(school_id)
     if target == "drop-in-setup":  # the school was changed: its staff and forms too
         return page("observations/_setup.html", **context)
-    return page("observations/new.html", error=error, **context)
+    if error is None:
+        return page("observations/new.html", **context)
+    # The page's own summary names the items by their labels (the API names them by their ids);
+    # the reasons beside the fields come from the same refusal.
+    return page("observations/new.html", status=error.status, problem=error, problems=error_labels(error, sections),
+                **context)
 
 
 def _record_drop_in():
