@@ -6,7 +6,7 @@ from werkzeug.datastructures import MultiDict
 
 from canopy_web.api import ApiError
 from canopy_web.pages.observations import (
-    choice_text, default_form, drop_in_body, form_view, latest_published, parse_teacher, renumber_steps,
+    choice_text, default_form, drop_in_body, error_labels, form_view, latest_published, parse_teacher, renumber_steps,
     responses_from_form, steps_from_form, teacher_value,
 )
 
@@ -128,3 +128,14 @@ def test_a_drop_in_starts_on_the_trusts_drop_in_form_where_there_is_one():
     assert default_form(forms)["name"] == "Developmental drop-in"
     assert default_form([{"name": "Learning walk"}])["name"] == "Learning walk"
     assert default_form([]) is None
+
+
+def test_the_pages_summary_names_each_refused_field_as_the_page_labels_it():
+    error = ApiError(422, "bad", errors={"responses.p2": ["is required"], "school_id": ["say which"],
+                                         "action_steps.1.text": ["too long"], "privacy": ["Missing data"]})
+    assert error_labels(error, SECTIONS) == [
+        ("field-responses-p2", "Modelling", "is required"), ("field-observee_id", "Teacher", "say which"),
+        ("field-action_steps-1-text", "Action step 2", "too long"), ("field-privacy", "Who may read it", "Missing data")]
+    both = ApiError(403, "no", errors={"observee_id": ["not yours"], "school_id": ["not here"]})
+    assert error_labels(both, SECTIONS) == [("field-observee_id", "Teacher", "not yours")]
+    assert error_labels(None, SECTIONS) == []

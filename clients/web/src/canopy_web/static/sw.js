@@ -3,9 +3,9 @@
 // the static files' version in VERSION.
 //
 // What it does, and nothing else:
-// - a drop-in form's POST (/observations/new) that fails for want of a network is kept in
-//   IndexedDB as sent (URL and form body, with its CSRF token and Idempotency-Key), and answered
-//   with a page saying so;
+// - a drop-in form's POST (/observations/new) that fails for want of a network (or that the
+//   gateway answers 502 to 504) is kept in IndexedDB as sent (URL and form body, with its CSRF
+//   token and Idempotency-Key), and answered with a page saying so;
 // - kept drop-ins are replayed when the page says the connection is back (postMessage), on
 //   Background Sync where the browser has it, and on the next page load. A replay is the same
 //   request: the same Idempotency-Key, so one that had reached the server makes no second record;
@@ -230,9 +230,11 @@ self.addEventListener("fetch", function (event) {
   }
 });
 
+// Sent on, or kept when there is no network, or when the gateway answers that the platform cannot
+// be reached just now (502 to 504): either way nothing was recorded, and a replay later is safe.
 function sendOrKeep(request) {
   var copy = request.clone();
-  return fetch(request).catch(function () {
+  var keepIt = function () {
     return copy.text().then(function (body) {
       return keep(request.url, body);
     }).then(function (item) {
@@ -240,7 +242,10 @@ function sendOrKeep(request) {
     }).then(function (items) {
       return savedPage(items);
     });
-  });
+  };
+  return fetch(request).then(function (response) {
+    return response.status >= 502 && response.status <= 504 ? keepIt() : response;
+  }, keepIt);
 }
 
 function escapeHtml(text) {
