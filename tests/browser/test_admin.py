@@ -262,6 +262,7 @@ def test_a_persons_role_line_manager_and_account(platform, signed_in, check_acce
     expect(page.locator(".notice")).to_have_text("The line manager is assigned.")
     managers = page.locator("#managers-heading").locator("xpath=..").get_by_role("table")
     expect(managers.get_by_role("row", name=re.compile(re.escape(school["name"])))).to_contain_text("now")
+    assert _fits_a_phone(page)
     check_accessibility(page)
     screenshot(page, "admin-person")
 
@@ -303,7 +304,7 @@ def test_a_form_built_published_and_edited_keeps_its_older_version(signed_in, ch
     page.get_by_label("Section title").fill("In the classroom")
     page.get_by_label("Question or statement").fill("High expectations")
     first = page.locator("#field-sections-0-items-0-principle_id")
-    first.select_option(index=1)  # the first principle of the first framework
+    first.select_option(index=1)  # the first principle of the trust's own framework
     principle = first.locator("option:checked").inner_text()
     page.get_by_label("Scale (for a rating)").fill("1 = Emerging")  # one point: not a scale
     page.get_by_role("button", name="Add an item to section 1").click()
@@ -351,3 +352,10 @@ def test_a_form_built_published_and_edited_keeps_its_older_version(signed_in, ch
     expect(page.locator(".admin-readonly")).to_contain_text("Checklist")
     check_accessibility(page)
     screenshot(page, "admin-form-version")
+
+    page.get_by_role("link", name=name).click()
+    page.once("dialog", lambda dialog: dialog.accept())  # "Retire ...? No new records will use it."
+    page.get_by_role("button", name="Retire the form").click()
+    expect(page.locator(".notice")).to_contain_text("The form is retired")
+    expect(page.locator(".lead")).to_contain_text("Retired")
+    expect(page.get_by_role("button", name="Retire the form")).to_have_count(0)

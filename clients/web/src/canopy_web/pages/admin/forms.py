@@ -35,9 +35,10 @@ def _published_items(framework: dict) -> list[dict]:
 
 
 def principle_groups(frameworks: list[dict]) -> list[tuple[str, list[tuple[str, str]]]]:
-    """(framework name, [(item id, "code title")]) for the designer's "linked to" choice."""
+    """(framework name, [(item id, "code title")]) for the designer's "linked to" choice, the
+    trust's own frameworks (its principles) before the national standards."""
     groups = []
-    for framework in frameworks:
+    for framework in sorted(frameworks, key=lambda found: found["kind"] != "trust"):  # the trust's own first
         items = [(item["id"], f"{item['code']} {item['title']}") for item in _published_items(framework)]
         if items:
             groups.append((framework["name"], items))
@@ -78,7 +79,8 @@ def add_routes(blp: Blueprint) -> None:
     @blp.get("/forms")
     @auth.signed_in
     def forms():
-        templates = auth.get("observation", "/v1/templates", params={"page_size": TEMPLATES_PAGE})
+        current_page = max(request.args.get("page", 1, type=int), 1)
+        templates = auth.get("observation", "/v1/templates", params={"page": current_page, "page_size": TEMPLATES_PAGE})
         frameworks = _frameworks()
         schools = {school["id"]: school["name"] for school in all_schools()}
         return page("admin/forms.html", templates=templates, frameworks=frameworks, schools=schools, when=when)
