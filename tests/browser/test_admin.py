@@ -321,6 +321,7 @@ def test_a_form_built_published_and_edited_keeps_its_older_version(signed_in, ch
 
     page.get_by_role("button", name="Save the draft").first.click()
     expect(_reason_beside(page, "field-sections-0-items-0-scale")).to_contain_text("at least two points")
+    expect(page.locator("#error-summary")).to_contain_text("Not saved")
     expect(page.locator("#error-summary")).to_contain_text("Section 1, item 1, scale")
     expect(page.locator("#field-sections-0-items-1-options")).to_have_value("Entry routine\nExit routine")
     check_accessibility(page)
@@ -359,3 +360,35 @@ def test_a_form_built_published_and_edited_keeps_its_older_version(signed_in, ch
     expect(page.locator(".notice")).to_contain_text("The form is retired")
     expect(page.locator(".lead")).to_contain_text("Retired")
     expect(page.get_by_role("button", name="Retire the form")).to_have_count(0)
+
+
+def test_a_trust_framework_is_added_published_and_versioned(signed_in, check_accessibility, screenshot):
+    page = signed_in(ADMIN)
+    page.goto("/admin/forms")
+    page.get_by_role("link", name="Add a framework").click()
+    key = f"support-{uuid.uuid4().hex[:8]}"
+    page.get_by_label("Name").fill(f"Support staff competencies {key}")
+    page.get_by_label("Short key").fill("Not a key")
+    page.get_by_label("Items").fill("C1 = Communicates clearly\nC2 = Works with colleagues")
+    page.get_by_role("button", name="Save the draft").click()
+    expect(_reason_beside(page, "field-key")).to_contain_text("does not match expected pattern")
+    expect(page.get_by_label("Items")).to_have_value("C1 = Communicates clearly\nC2 = Works with colleagues")
+    check_accessibility(page)
+    screenshot(page, "admin-framework-new-refused")
+    page.get_by_label("Short key").fill(key)
+    page.get_by_role("button", name="Save the draft").click()
+    expect(page.locator(".lead")).to_contain_text("Draft")
+    page.get_by_role("button", name="Publish version 1").click()
+    expect(page.locator(".notice")).to_contain_text("Published version 1")
+
+    page.get_by_label("Items").fill("C1 = Communicates clearly\nC1 = Twice")
+    page.get_by_role("button", name="Save as a draft").click()
+    expect(_reason_beside(page, "field-items")).to_contain_text("every item needs its own code")
+    page.get_by_label("Items").fill("C1 = Communicates clearly with pupils\nC2 = Works with colleagues")
+    page.get_by_role("button", name="Save as a draft").click()
+    expect(page.locator(".notice")).to_contain_text("Version 2 is saved as a draft")
+    expect(page.get_by_role("table")).to_contain_text("Communicates clearly with pupils")
+    check_accessibility(page)
+    screenshot(page, "admin-framework-versioned")
+    page.get_by_role("link", name="Version 1").click()
+    expect(page.get_by_role("table")).not_to_contain_text("with pupils")  # a published version never changes

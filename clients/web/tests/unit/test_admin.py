@@ -177,3 +177,15 @@ def test_reasons_inside_a_scale_are_folded_onto_the_scales_text_naming_the_line(
                       "sections.0.title": ["Length must be between 1 and 200."]}
     assert designer.where("sections.0.items.1.scale") == "Section 1, item 2, scale"
     assert designer.where("shared_with_school_ids") == "Shared with school ids"
+
+
+def test_a_frameworks_items_are_edited_as_lines_keeping_the_descriptions_of_codes_that_stay():
+    previous = [{"code": "P1", "title": "High expectations", "description": "For every pupil"},
+                {"code": "P2", "title": "Clear intentions", "description": None}]
+    assert designer.framework_items_text(previous) == "P1 = High expectations\nP2 = Clear intentions"
+    items = designer.parse_framework_items("P1 = High expectations for all\n\nP3 = Retrieval", previous)
+    assert items == [{"code": "P1", "title": "High expectations for all", "description": "For every pupil"},
+                     {"code": "P3", "title": "Retrieval", "description": None}]
+    folded = designer.fold_errors({"items.1.code": ["Length must be between 1 and 16."],
+                                   "items": ["every item needs its own code"]})
+    assert folded == {"items": ["line 2, code: Length must be between 1 and 16.", "every item needs its own code"]}

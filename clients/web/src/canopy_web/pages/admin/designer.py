@@ -5,7 +5,8 @@ observation's API takes (``{"sections": [{"title", "items": [...]}]}``).
 The page names its fields as the API names the definition's (``sections.0.items.1.label``), so the
 API's reasons land beside the field they are about. A rating's scale and a checklist's options
 are edited as text, one per line (``value = label``); the reasons about one point or option
-(``...scale.2.value``) are shown beside that text, naming the line (``fold_errors``).
+(``...scale.2.value``) are shown beside that text, naming the line (``fold_errors``). A trust
+framework's items are edited the same way (``code = title``).
 """
 from __future__ import annotations
 
@@ -190,7 +191,8 @@ def to_definition(sections: list[dict]) -> dict:
     return {"sections": out}
 
 
-_INSIDE_ITEM = re.compile(r"^(sections\.\d+\.items\.\d+\.(?:scale|options))\.(.+)$")
+# Lists edited as text, one entry a line: a rating's scale, a choice's options, a framework's items.
+_INSIDE_TEXT = re.compile(r"^(sections\.\d+\.items\.\d+\.(?:scale|options)|items)\.(.+)$")
 
 
 def fold_errors(errors: Mapping[str, list[str]]) -> dict[str, list[str]]:
@@ -198,13 +200,24 @@ def fold_errors(errors: Mapping[str, list[str]]) -> dict[str, list[str]]:
     to the text they were typed in, saying which line: ``line 3, value: Not a valid number.``"""
     folded: dict[str, list[str]] = {}
     for key, reasons in errors.items():
-        inside = _INSIDE_ITEM.match(key)
+        inside = _INSIDE_TEXT.match(key)
         if inside:
             where = ", ".join(f"line {int(part) + 1}" if part.isdigit() else part for part in inside[2].split("."))
             folded.setdefault(inside[1], []).extend(f"{where}: {reason}" for reason in reasons)
         else:
             folded.setdefault(key, []).extend(reasons)
     return folded
+
+
+def framework_items_text(items: list[dict]) -> str:
+    return "\n".join(f"{item['code']} = {item['title']}" for item in items)
+
+
+def parse_framework_items(text: str, previous: list[dict] = ()) -> list[dict]:
+    """``P1 = High expectations`` lines as a framework's items; an item whose code stays keeps the
+    description it had (the page edits codes and titles only)."""
+    descriptions = {item["code"]: item.get("description") for item in previous}
+    return [{"code": code, "title": title, "description": descriptions.get(code)} for code, title in _pairs(text)]
 
 
 def where(name: str) -> str:

@@ -85,12 +85,52 @@ def add_routes(blp: Blueprint) -> None:
         schools = {school["id"]: school["name"] for school in all_schools()}
         return page("admin/forms.html", templates=templates, frameworks=frameworks, schools=schools, when=when)
 
+    def framework_page(framework_id: str, version: int | None = None, **context):
+        found = auth.get("observation", f"/v1/frameworks/{framework_id}", params={"version": version})
+        latest = max(entry["version"] for entry in found["versions"])
+        return page("admin/framework.html", framework=found, latest=latest, when=when,
+                    items_text=designer.framework_items_text(found["items"]), **context)
+
     @blp.get("/frameworks/<framework_id>")
     @auth.signed_in
     def framework(framework_id):
-        version = request.args.get("version", type=int)
-        found = auth.get("observation", f"/v1/frameworks/{framework_id}", params={"version": version})
-        return page("admin/framework.html", framework=found, when=when)
+        return framework_page(framework_id, request.args.get("version", type=int))
+
+    @blp.route("/frameworks/new", methods=["GET", "POST"])
+    @auth.signed_in
+    def new_framework():
+        if request.method == "GET":
+            return page("admin/framework_new.html")
+        body = {"key": request.form.get("key", "").strip(), "name": request.form.get("name", "").strip(),
+                "items": designer.parse_framework_items(request.form.get("items", ""))}
+        try:
+            created = auth.post("observation", "/v1/frameworks", json=body)
+        except ApiError as error:
+            return page("admin/framework_new.html", **_refused_design(error), where=designer.where)
+        notify(f"{body['name']} is saved as a draft (version 1). Publish it so that forms can link to its items.")
+        return redirect(url_for("admin.framework", framework_id=created["id"]), code=303)
+
+    @blp.post("/frameworks/<framework_id>/versions")
+    @auth.signed_in
+    def new_framework_version(framework_id):
+        latest = auth.get("observation", f"/v1/frameworks/{framework_id}")
+        items = designer.parse_framework_items(request.form.get("items", ""), latest["items"])
+        try:
+            drafted = auth.post("observation", f"/v1/frameworks/{framework_id}/versions", json={"items": items})
+        except ApiError as error:
+            return framework_page(framework_id, **_refused_design(error), where=designer.where)
+        notify(f"Version {drafted['version']} is saved as a draft. Publish it to link forms to its items.")
+        return redirect(url_for("admin.framework", framework_id=framework_id), code=303)
+
+    @blp.post("/frameworks/<framework_id>/publish")
+    @auth.signed_in
+    def publish_framework(framework_id):
+        try:
+            published = auth.post("observation", f"/v1/frameworks/{framework_id}/publish")
+        except ApiError as error:
+            return framework_page(framework_id, error=refused(error))
+        notify(f"Published version {published['version']}: forms can link to its items, and it never changes.")
+        return redirect(url_for("admin.framework", framework_id=framework_id), code=303)
 
     @blp.route("/forms/new", methods=["GET", "POST"])
     @auth.signed_in
