@@ -316,8 +316,9 @@ def _too_large(size: int, limit: int) -> ApiError:
                     {"file": [f"larger than {size_label(limit)}: choose a smaller file"]})
 
 
-def _add_file(person_id: str, activity_id: str, upload, data: bytes, title: str, standards: list[str]) -> None:
-    auth.call("POST", SERVICE, f"/v1/people/{person_id}/evidence",
+def _add_file(person_id: str, activity_id: str, upload, data: bytes, title: str, standards: list[str],
+              idempotency_key: str | None = None) -> None:
+    auth.call("POST", SERVICE, f"/v1/people/{person_id}/evidence", idempotency_key=idempotency_key,
               data={"title": title or upload.filename, "activity_id": activity_id,
                     "linked_standards": ",".join(standards)},
               files={"file": (upload.filename, data, upload.mimetype or "application/octet-stream")})
@@ -407,7 +408,8 @@ def blueprint() -> Blueprint:
             body = {"title": request.form.get("link_title", "").strip(), "url": request.form.get("url", "").strip(),
                     "activity_id": activity_id, "linked_standards": standards}
             try:
-                auth.call("POST", SERVICE, f"/v1/people/{me}/evidence", json=body)
+                auth.call("POST", SERVICE, f"/v1/people/{me}/evidence", json=body,
+                          idempotency_key=request.form.get("idempotency_key"))
             except ApiError as error:
                 if not _refused(error):
                     raise
@@ -423,7 +425,8 @@ def blueprint() -> Blueprint:
         if len(data) > limit:
             return _activity_page(activity_id, file_error=_too_large(len(data), limit))
         try:
-            _add_file(me, activity_id, upload, data, request.form.get("evidence_title", "").strip(), standards)
+            _add_file(me, activity_id, upload, data, request.form.get("evidence_title", "").strip(), standards,
+                      idempotency_key=request.form.get("idempotency_key"))
         except ApiError as error:
             if not _refused(error):
                 raise
@@ -481,7 +484,8 @@ def blueprint() -> Blueprint:
         if request.method == "GET":
             return _request_form()
         try:
-            auth.call("POST", SERVICE, "/v1/cpd-requests", json=request_body(request.form))
+            auth.call("POST", SERVICE, "/v1/cpd-requests", json=request_body(request.form),
+                      idempotency_key=request.form.get("idempotency_key"))
         except ApiError as error:
             if not _refused(error):
                 raise
@@ -564,7 +568,7 @@ def _activity_page(activity_id: str, *, file_error: ApiError | None = None, link
     for refusal in (file_error, link_error):
         if refusal is not None:
             status = refusal.status if 400 <= refusal.status < 500 else 422
-    html, _status = page("portfolio/activity.html", activity=found, owner=owner, evidence=evidence,
+    html, _status = page("portfolio/activity.html", evidence_key=new_idempotency_key(), activity=found, owner=owner, evidence=evidence,
                          evaluations=[(e, evaluation_state(e, today)) for e in evaluations],
                          schools=_schools() if found.get("school_id") else {}, types=TYPE_LABELS,
                          stages=STAGE_LABELS, file_error=file_error, link_error=link_error, warning=warning,
@@ -579,6 +583,7 @@ def _evaluation_form(due: Mapping[str, Any], error: ApiError | None = None):
 
 
 def _request_form(error: ApiError | None = None):
-    return page("portfolio/request_form.html", error=error,
+    key = request.form.get("idempotency_key") if request.method == "POST" else None
+    return page("portfolio/request_form.html", error=error, key=key or new_idempotency_key(),
                 types=[(value, TYPE_LABELS.get(value, value)) for value in ACTIVITY_TYPES],
                 schools=_current_schools(), today=date.today().isoformat())

@@ -40,7 +40,10 @@ def _scope() -> str:
 
 def request_fingerprint() -> str:
     """The body as it means, not as it was typed: a retry that serialises the same JSON with its keys
-    in another order or other spacing is the same request. (The body was checked before the view.)"""
+    in another order or other spacing is the same request, and so is a multipart form sent again with
+    the same fields and files under another boundary. (The body was checked before the view.)"""
+    if request.mimetype == "multipart/form-data":
+        return _form_fingerprint()
     body = request.get_data(cache=True)
     if request.is_json and body:
         try:
@@ -48,6 +51,19 @@ def request_fingerprint() -> str:
         except ValueError:
             pass  # not JSON after all: compared as sent, and the view refuses it
     return hashlib.sha256(body).hexdigest()
+
+
+def _form_fingerprint() -> str:
+    """Fields and files by name, value and content: the part boundary and order do not count. Each
+    file is read and rewound, so the view still reads it whole."""
+    digest = hashlib.sha256()
+    for name, value in sorted(request.form.items(multi=True)):
+        digest.update(json.dumps(["field", name, value]).encode())
+    for name, upload in sorted(request.files.items(multi=True), key=lambda item: (item[0], item[1].filename or "")):
+        content = hashlib.sha256(upload.read()).hexdigest()
+        upload.seek(0)
+        digest.update(json.dumps(["file", name, upload.filename or "", content]).encode())
+    return digest.hexdigest()
 
 
 def stored_response(session, scope: str, key: str) -> tuple[str, Response] | None:

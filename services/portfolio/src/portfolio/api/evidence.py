@@ -12,6 +12,7 @@ from canopy_kit.web.auth import authenticated
 from canopy_kit.db.pages import paginate
 from canopy_kit.errors import NotFound
 from canopy_kit.web.access_log import record_read
+from canopy_kit.web.idempotency import idempotent
 from canopy_kit.web.docs import error_responses, file_content
 from canopy_kit.web.errors import invalid_fields
 from canopy_kit.web.ids import ID_KIND, TrustId
@@ -55,6 +56,7 @@ def blueprint() -> Blueprint:
 
     @blp.route("/people/<person_id>/evidence", methods=["POST"])
     @authenticated(blp)
+    @idempotent
     @blp.response(201, CreatedSchema)
     @error_responses(blp, 403, 404, 413, 415, 422)
     @blp.doc(requestBody={"required": True, "content": {

@@ -8,6 +8,7 @@ from canopy_contracts.events.portfolio import ACTIVITY_TYPES, DECISIONS
 from canopy_kit.web.auth import authenticated, current_principal
 from canopy_kit.db.pages import paginate
 from canopy_kit.web.docs import error_responses
+from canopy_kit.web.idempotency import idempotent
 from canopy_kit.web.fields import UtcDateTime
 from canopy_kit.web.ids import TrustId
 from canopy_kit.web.pagination import PageArgs, page_schema
@@ -83,6 +84,7 @@ def blueprint() -> Blueprint:
 
     @blp.route("", methods=["POST"])
     @authenticated(blp)
+    @idempotent
     @blp.arguments(RequestInSchema)
     @blp.response(201, CreatedSchema)
     @error_responses(blp, 404, 422)
