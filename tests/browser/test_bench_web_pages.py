@@ -6,9 +6,9 @@ from bench import web_pages
 
 
 def test_the_menu_parser_reads_the_main_menu_only():
-    html = ('<nav aria-label="Pages"><a href="/x">Next</a></nav><nav class="main" aria-label="Main"><details>'
-            '<summary>Menu</summary><ul><li><a href="/" aria-current="page">Home</a></li>'
-            '<li><a href="/portfolio">My <b>portfolio</b></a></li></ul></details></nav><a href="/me">My profile</a>')
+    html = ('<nav aria-label="Pages"><a href="/x">Next</a></nav><nav class="main" aria-label="Main">'
+            '<ul><li><a href="/" aria-current="page">Home</a></li>'
+            '<li><a href="/portfolio">My <b>portfolio</b></a></li></ul></nav><a href="/me">My profile</a>')
     assert web_pages.menu_links(html) == [("/", "Home"), ("/portfolio", "My portfolio")]
 
 
