@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from canopy_kit.db.tables import dir_people
 from canopy_kit.testing import outbox_events
 from observation.tables import records
 
@@ -218,3 +219,27 @@ def test_an_answer_that_is_not_a_finite_number_is_refused_naming_it(observation,
     assert response.status_code == 422
     assert response.json["errors"] == {"responses": {"questioning": ["must be a finite number (not NaN or Infinity)"]}}
     assert _count(observation) == 0
+
+
+def test_the_observee_shares_by_a_colleagues_email_and_the_record_names_its_people(observation, trust, make_drop_in):
+    """A teacher cannot list the directory, so they let a colleague (their coach) see a record by the
+    colleague's work email; the record then names the people it concerns from the staff directory."""
+    client = observation.client
+    record_id = client.post("/v1/records", headers=trust.headers(trust.coach),
+                            json=make_drop_in(privacy="developmental")).json["id"]
+    with observation.runtime.engine.connect() as conn:
+        email = conn.execute(select(dir_people.c.email).where(dir_people.c.person_id == trust.colleague)).scalar_one()
+    unknown = client.post(f"/v1/records/{record_id}/shares", headers=trust.headers(trust.teacher),
+                          json={"email": "nobody@elsewhere.example.org"})
+    assert unknown.status_code == 422 and unknown.json["errors"]["email"] == ["no one in your trust has this email"]
+    both = client.post(f"/v1/records/{record_id}/shares", headers=trust.headers(trust.teacher),
+                       json={"email": email, "person_id": trust.colleague})
+    assert both.status_code == 422 and "person_id" in both.json["errors"]
+    shared = client.post(f"/v1/records/{record_id}/shares", headers=trust.headers(trust.teacher),
+                         json={"email": email.upper()})
+    assert shared.status_code == 200 and shared.json["shared_with"] == [trust.colleague]
+    assert set(shared.json["names"]) == {trust.coach, trust.teacher, trust.colleague}
+    assert shared.json["names"][trust.colleague].startswith("Cara ")
+    seen_by_colleague = client.get(f"/v1/records/{record_id}", headers=trust.headers(trust.colleague)).json
+    # the colleague reads the record, not whom else it is shared with
+    assert seen_by_colleague["shared_with"] == [] and set(seen_by_colleague["names"]) == {trust.coach, trust.teacher}

@@ -120,13 +120,15 @@ def blueprint() -> Blueprint:
     @authenticated(blp)
     @blp.arguments(ShareSchema)
     @blp.response(200, RecordSchema)
-    @error_responses(blp, 403, 404)
+    @error_responses(blp, 403, 404, 422)
     def grant_access(body, record_id):
         """The observee lets a colleague (e.g. their coach) see this record."""
         access = caller()
         _readable(record_id, access)
+        person_id = body["person_id"] or queries.colleague_by_email(current_uow().session,
+                                                                    access.principal.trust_id, body["email"])
         commands.grant_access(current_uow(), trust_id=access.principal.trust_id, record_id=record_id,
-                              actor_id=access.me, person_id=body["person_id"])
+                              actor_id=access.me, person_id=person_id)
         return _detail(record_id)
 
     @blp.route("/<record_id>/action-steps/<step_id>/complete", methods=["POST"])

@@ -1,5 +1,5 @@
 """Marshmallow schemas observation's endpoints share."""
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from canopy_contracts.events.observation import ITEM_KINDS, KINDS, PRIVACY_TIERS, RECORD_STATUSES
 from canopy_kit.web.fields import UtcDateTime
@@ -197,6 +197,8 @@ class RecordSchema(RecordSummarySchema):
     sections = fields.List(fields.Nested(RenderedSectionSchema), required=True)
     action_steps = fields.List(fields.Nested(ActionStepSchema), required=True)
     shared_with = fields.List(fields.String(), required=True)
+    names = fields.Dict(keys=fields.String(), values=fields.String(), required=True, metadata={
+        "description": "names from the staff directory of the observer, the observee and those it is shared with"})
 
 
 class RecordQuerySchema(PageArgs):
@@ -213,7 +215,14 @@ class AcknowledgeSchema(Schema):
 
 
 class ShareSchema(Schema):
-    person_id = TrustId("person", required=True)
+    person_id = TrustId("person", load_default=None, metadata={"description": "the colleague; or give their email"})
+    email = fields.String(load_default=None, validate=validate.Length(min=3, max=254),
+                          metadata={"description": "the colleague's work email, instead of their id"})
+
+    @validates_schema
+    def _one_colleague(self, data, **_kwargs):
+        if (data.get("person_id") is None) == (data.get("email") is None):
+            raise ValidationError("give the colleague's person_id or their email, one of them", "person_id")
 
 
 class CompleteStepSchema(Schema):

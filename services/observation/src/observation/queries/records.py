@@ -6,13 +6,13 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, exists, false, or_, select
+from sqlalchemy import Select, and_, bindparam, exists, false, func, or_, select
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
 from canopy_kit.db.rows import row_in_trust, running_on
-from canopy_kit.errors import NotFound
-from canopy_kit.db.tables import dir_employments, dir_line_managers
+from canopy_kit.errors import Invalid, NotFound
+from canopy_kit.db.tables import dir_employments, dir_line_managers, dir_people
 from observation.access import Access
 from observation.domain import forms
 from observation.domain.records import DRAFT, OPEN, REPORTABLE
@@ -114,4 +114,28 @@ def record_detail(session: Session, record, *, include_private: bool) -> dict[st
         "sections": forms.render(from_json(version.definition), from_json(record.responses)),
         "action_steps": [describe_action_step(step) for step in steps],
         "shared_with": sorted(shared_with(session, record.id)) if include_private else [],
+        "names": people_names(session, record.trust_id,
+                              {record.observer_id, record.observee_id,
+                               *(shared_with(session, record.id) if include_private else ())}),
     }
+
+
+def people_names(session: Session, trust_id: str, person_ids: set[str]) -> dict[str, str]:
+    """The names, from this service's staff directory, of the people a record names: whoever may read
+    the record may know who observed, who was observed and whom it is shared with."""
+    if not person_ids:
+        return {}
+    name = func.coalesce(dir_people.c.preferred_name, dir_people.c.given_name) + " " + dir_people.c.family_name
+    rows = session.execute(select(dir_people.c.person_id, name).where(
+        dir_people.c.trust_id == trust_id, dir_people.c.person_id.in_(sorted(person_ids)))).all()
+    return {person_id: text for person_id, text in rows}
+
+
+def colleague_by_email(session: Session, trust_id: str, email: str) -> str:
+    """The person of the caller's trust with this email (a record is shared with a colleague one
+    knows by their work address; nobody's directory is listed for it)."""
+    found = session.execute(select(dir_people.c.person_id).where(
+        dir_people.c.trust_id == trust_id, func.lower(dir_people.c.email) == email.strip().lower())).scalar()
+    if found is None:
+        raise Invalid.on("email", "no one in your trust has this email")
+    return found
