@@ -25,6 +25,12 @@ class ApiError(Exception):
     def __str__(self) -> str:
         return f"{self.status} {self.message}"
 
+    @property
+    def is_refusal(self) -> bool:
+        """A 4xx: the person's to put right, shown on the form; anything else (the service down)
+        goes to the error page."""
+        return 400 <= self.status < 500
+
     def reason_for(self, name: str) -> str | None:
         reasons = self.errors.get(name)
         return "; ".join(reasons) if reasons else None

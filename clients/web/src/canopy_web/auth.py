@@ -103,16 +103,30 @@ def _access_token(force: bool = False) -> str:
     if session is None or not session.signed_in:
         raise SessionEnded()
     if force:
-        reloaded = store().reload(session)  # another request may have refreshed meanwhile
-        if reloaded is None or not reloaded.signed_in:
-            raise SessionEnded()
-        if reloaded.generation != session.generation:
-            g.web_session = reloaded
-            g.pop("principal", None)
-            return reloaded.tokens.access
+        newer = _refreshed_meanwhile(session)
+        if newer is not None:
+            return newer
     elif session.tokens.access_expires_at - now() > REFRESH_MARGIN:
         return session.tokens.access
     return _refresh_once(session)
+
+
+def _refreshed_meanwhile(session: WebSession) -> str | None:
+    """The access token another request's refresh has stored since ``session`` was read, taken
+    up for this request; None if there has been none. A session ended meanwhile ends here."""
+    reloaded = store().reload(session)
+    if reloaded is None or not reloaded.signed_in:
+        raise SessionEnded()
+    if reloaded.generation == session.generation:
+        return None
+    return _use(reloaded)
+
+
+def _use(session: WebSession) -> str:
+    """This request goes on with ``session``'s tokens (and the principal read from them)."""
+    g.web_session = session
+    g.pop("principal", None)
+    return session.tokens.access
 
 
 def _refresh_once(session: WebSession) -> str:
@@ -125,13 +139,9 @@ def _refresh_once(session: WebSession) -> str:
     while time.monotonic() < deadline:
         time.sleep(pause)
         pause = min(pause * 2, 0.25)
-        reloaded = store().reload(session)
-        if reloaded is None or not reloaded.signed_in:
-            raise SessionEnded()
-        if reloaded.generation != session.generation:
-            g.web_session = reloaded
-            g.pop("principal", None)
-            return reloaded.tokens.access
+        newer = _refreshed_meanwhile(session)
+        if newer is not None:
+            return newer
         if store().claim_refresh(session, REFRESH_HOLD):  # the claimant gave up or died: take over
             return _refresh_as_claimant(session)
     raise ApiError(UNAVAILABLE, "Signing you in again is taking too long; try again shortly.", "unavailable")
@@ -147,9 +157,7 @@ def _refresh_as_claimant(session: WebSession) -> str:
             raise SessionEnded() from None
         store().release_refresh(session)
         raise
-    g.web_session = store().refreshed(session, tokens_of(answer.json()))
-    g.pop("principal", None)
-    return g.web_session.tokens.access
+    return _use(store().refreshed(session, tokens_of(answer.json())))
 
 
 def call(method: str, service: str, path: str, **options: Any) -> Answer:

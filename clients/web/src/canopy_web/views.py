@@ -12,6 +12,7 @@ from flask import Flask, render_template, request, url_for
 from canopy_kit.auth.permissions import SCHOOL_LEADERS, TRUST_ADMIN, TRUST_WIDE
 from canopy_web import auth
 from canopy_web.api import ApiError
+from canopy_web.labels import words
 
 APP_VERSION = "1"  # bumps the static files' cache key and the service worker's
 
@@ -22,6 +23,12 @@ class NavItem:
     label: str
     roles: frozenset[str] | None = None  # None: everyone signed in
 
+
+# Who reporting lets read their own school's reports (``reports.school``); the trust-wide roles
+# read every school's and the trust's.
+REPORT_READERS = SCHOOL_LEADERS | frozenset({"cpd_lead"})
+# Who My school is for: a school's leaders and its admins.
+SCHOOL_LEADING = SCHOOL_LEADERS | frozenset({"school_admin"})
 
 # The areas of the client, in the order of the menu. Pages still check nothing themselves: every
 # service decides what the person may see; the menu only leaves out what would answer 403.
@@ -34,8 +41,8 @@ NAVIGATION = (
             frozenset({"line_manager", "coach", "mentor", "cpd_lead"}) | SCHOOL_LEADERS | TRUST_WIDE),
     NavItem("cpd.requests", "CPD requests", frozenset({"cpd_lead"}) | SCHOOL_LEADERS | TRUST_WIDE),
     NavItem("cpd.programme", "Programme"),
-    NavItem("school.school", "My school", SCHOOL_LEADERS | frozenset({"school_admin"})),
-    NavItem("dashboards.dashboards", "Dashboards", SCHOOL_LEADERS | TRUST_WIDE),
+    NavItem("school.school", "My school", SCHOOL_LEADING),
+    NavItem("dashboards.dashboards", "Dashboards", REPORT_READERS | TRUST_WIDE),
     NavItem("admin.admin", "Trust admin", TRUST_ADMIN),
 )
 
@@ -48,15 +55,12 @@ def has_any_role(roles) -> bool:
 
 
 def navigation() -> list[tuple[str, str, bool]]:
-    """(url, label, current) for the menu items the signed-in person's roles open and that exist."""
+    """(url, label, current) for the menu items the signed-in person's roles open."""
     session = auth.current_session()
     if session is None or not session.signed_in:
         return []
-    from flask import current_app
     items = []
     for item in NAVIGATION:
-        if item.endpoint not in current_app.view_functions:
-            continue  # an area not yet part of this client
         if item.roles is not None and not has_any_role(item.roles):
             continue
         url = url_for(item.endpoint)
@@ -75,7 +79,7 @@ def page(template: str, *, status: int = 200, error: ApiError | None = None, **c
 
 
 def _status_of(error: ApiError) -> int:
-    return error.status if 400 <= error.status < 500 else 503
+    return error.status if error.is_refusal else 503
 
 
 def take_notice() -> str | None:
@@ -133,17 +137,11 @@ def _money(value: Any) -> str:
         return str(value)
 
 
-def _words(value: Any) -> str:
-    """``cover_needed`` → ``Cover needed``: an API's enum value as a person reads it."""
-    text = str(value or "").replace("_", " ").replace("-", " ")
-    return text[:1].upper() + text[1:]
-
-
 def install_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(csrf_token=csrf_token, navigation=navigation, has_any_role=has_any_role,
                                  take_notice=take_notice, app_version=APP_VERSION,
                                  signed_in=lambda: bool(auth.current_session() and auth.current_session().signed_in),
                                  me=lambda: auth.principal())
-    app.jinja_env.filters.update(day=_day, moment=_moment, number=_number, money=_money, words=_words)
+    app.jinja_env.filters.update(day=_day, moment=_moment, number=_number, money=_money, words=words)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

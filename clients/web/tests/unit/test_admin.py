@@ -8,7 +8,7 @@ from canopy_web.api import ApiError, field_errors
 from canopy_web.pages.admin import designer
 from canopy_web.pages.admin.common import merged, scope_choices, scope_label, split_scope, when
 from canopy_web.pages.admin.imports import (
-    columns_from_description, example_csv, problem_rows, school_year_start, upload_refusal,
+    columns_from_description, example_csv, problem_rows, upload_refusal,
 )
 
 DESCRIPTION = ("UTF-8 CSV. Required columns: email, given_name, family_name, school_urn, job_title, staff_category, "
@@ -39,12 +39,6 @@ def test_the_example_file_has_every_column_in_order_and_two_people_at_the_given_
 def test_a_column_the_client_knows_nothing_about_is_in_the_example_empty():
     text = example_csv(["email", "shoe_size"], urn="1", starts_on=date(2026, 9, 1))
     assert text.splitlines()[0] == "email,shoe_size" and text.splitlines()[1].endswith(",")
-
-
-def test_the_example_starts_on_the_first_of_september_of_this_school_year():
-    assert school_year_start(date(2026, 12, 1)) == date(2026, 9, 1)
-    assert school_year_start(date(2027, 3, 1)) == date(2026, 9, 1)
-    assert school_year_start(date(2027, 9, 1)) == date(2027, 9, 1)
 
 
 def _refusal(body_errors) -> ApiError:

@@ -116,8 +116,3 @@ def test_who_runs_the_programme_decides_and_assigns():
     assert cpd.runs_programme(trust_lead) and not cpd.runs_programme(school_lead)
     assert cpd.deciding_schools(school_lead) == {"ash"} and cpd.deciding_schools(head) == {"birch"}
     assert cpd.may_assign(trust_lead) and cpd.may_assign(school_lead) and not cpd.may_assign(teacher)
-
-
-def test_a_name_is_the_preferred_one_where_given():
-    assert cpd.full_name({"given_name": "Natalie", "family_name": "Hunt", "preferred_name": None}) == "Natalie Hunt"
-    assert cpd.full_name({"given_name": "Alexander", "family_name": "Reid", "preferred_name": "Sandy"}) == "Sandy Reid"

@@ -1,4 +1,4 @@
-"""The dashboards' own logic, without a server: school years, how a figure reads (blanked is "not
+"""The dashboards' own logic, without a server: the year menu, how a figure reads (blanked is "not
 shown", never a zero), which row the headline comes from, the reports' own filters, and what each
 report's chart and table make of reporting's rows."""
 from datetime import date
@@ -6,9 +6,10 @@ from datetime import date
 import pytest
 
 from canopy_kit.auth.principal import Grant, Principal
+from canopy_web.labels import ACTIVITY_TYPE_LABELS
 from canopy_web.pages import dashboards
 from canopy_web.pages.dashboards import (
-    REPORTS, by_school, cell, chosen_values, principle_key, school_year, total_row, year_label, year_options,
+    REPORTS, SHORT_TYPE_LABELS, by_school, cell, chosen_values, principle_key, total_row, year_options,
 )
 
 TRUST = "trust-1"
@@ -27,14 +28,17 @@ def body(report, rows):
     return {"report": report, "year": 2026, "year_label": "2026-27", "min_group_size": 5, "rows": rows}
 
 
-def test_a_school_year_starts_in_september_and_the_menu_offers_this_one_and_four_before():
-    assert school_year(date(2026, 9, 1)) == 2026 and school_year(date(2026, 8, 31)) == 2025
-    assert year_label(2026) == "2026-27" and year_label(2099) == "2099-00"
+def test_the_year_menu_offers_this_school_year_and_four_before():
     options = year_options(date(2026, 12, 1), None)
     assert [value for value, _label in options] == ["2026", "2025", "2024", "2023", "2022"]
     assert options[0][1] == "2026-27 (this year)"
     assert [value for value, _ in year_options(date(2026, 12, 1), "2015")][-1] == "2015"  # a bookmark stays
     assert len(year_options(date(2026, 12, 1), "nonsense")) == 5
+
+
+def test_the_charts_short_type_labels_name_every_type_the_forms_do_in_the_same_order():
+    assert list(SHORT_TYPE_LABELS) == list(ACTIVITY_TYPE_LABELS)
+    assert all(len(short) <= len(ACTIVITY_TYPE_LABELS[key]) for key, short in SHORT_TYPE_LABELS.items())
 
 
 def test_a_figure_reads_as_a_person_reads_it_and_a_blanked_one_is_not_shown_never_zero():

@@ -20,14 +20,16 @@ from flask import Blueprint, abort, redirect, request, url_for
 from canopy_kit.auth.principal import Principal
 from canopy_web import auth
 from canopy_web.api import ApiError, new_idempotency_key
-from canopy_web.pages.portfolio import DELIVERY_LABELS, TYPE_LABELS, as_day, number_or_text, one_page, page_number
+from canopy_web.forms import given, number_or_text, texts
+from canopy_web.labels import ACTIVITY_TYPE_LABELS, DELIVERY_LABELS
+from canopy_web.lists import every_item, one_page, page_number, school_names
+from canopy_web.people import active_staff, names_of, person_name
+from canopy_web.school_years import as_day
 from canopy_web.views import notify, page
 
 SERVICE = "portfolio"
 DECIDERS = frozenset({"cpd_lead", "headteacher"})  # of a school: they decide its CPD requests
 PROGRAMME_RUNNERS = frozenset({"trust_admin", "trust_leader", "cpd_lead"})  # at trust scope
-WALK_PAGE_SIZE = 200  # the APIs' largest page
-WALK_PAGES = 25
 PAGE_SIZE = 50
 REQUEST_STATUSES = (("pending", "Waiting for a decision"), ("approved", "Approved"), ("declined", "Declined"),
                     ("withdrawn", "Withdrawn"))
@@ -146,12 +148,9 @@ def attendance_body(booked: Iterable[str], attended: Iterable[str]) -> dict[str,
 
 def course_body(form) -> dict[str, Any]:
     """The new-course form as the API's course: the session rows left blank are not sessions."""
-    body: dict[str, Any] = {"title": form.get("title", "").strip(), "description": form.get("description", "").strip(),
-                            "activity_type": form.get("activity_type", "") or "trust_programme",
-                            "hours": number_or_text(form.get("hours"))}
-    provider = form.get("provider", "").strip()
-    if provider:
-        body["provider"] = provider
+    body: dict[str, Any] = texts(form, ("title", "description"), optional=("provider",))
+    body["activity_type"] = form.get("activity_type", "") or "trust_programme"
+    body["hours"] = number_or_text(form.get("hours"))
     sessions = []
     for i in range(SESSION_ROWS):
         row = {name: form.get(f"sessions.{i}.{name}", "").strip() for name in ("held_on", "location", "places")}
@@ -160,22 +159,19 @@ def course_body(form) -> dict[str, Any]:
             row["places"] = int(places) if isinstance(places, float) and places.is_integer() else places
             sessions.append(row)
     body["sessions"] = sessions
-    return {name: value for name, value in body.items() if value is not None}
+    return given(body)
 
 
 def assignment_body(form) -> dict[str, Any]:
     """The flood-fill form as the API's assignment: one activity, everyone ticked."""
-    body: dict[str, Any] = {name: form.get(name, "").strip() for name in ("title", "activity_type", "delivery",
-                                                                           "starts_on", "ends_on")}
+    body: dict[str, Any] = texts(form, ("title", "activity_type", "delivery", "starts_on", "ends_on"),
+                                 optional=("provider", "school_id"))
     body["ends_on"] = body["ends_on"] or body["starts_on"]  # a one-day activity, as most are
     body["hours"] = number_or_text(form.get("hours"))
     body["cost"] = number_or_text(form.get("cost")) or 0
     body["cover_needed"] = form.get("cover_needed") == "yes"
-    for name in ("provider", "school_id"):
-        if form.get(name, "").strip():
-            body[name] = form.get(name).strip()
     body["person_ids"] = list(dict.fromkeys(form.getlist("person_ids")))
-    return {name: value for name, value in body.items() if value is not None}
+    return given(body)
 
 
 def runs_programme(principal: Principal) -> bool:
@@ -191,57 +187,17 @@ def may_assign(principal: Principal) -> bool:
     return runs_programme(principal) or bool(deciding_schools(principal))
 
 
-def full_name(person: Mapping[str, Any]) -> str:
-    return f"{person.get('preferred_name') or person.get('given_name', '')} {person.get('family_name', '')}".strip()
-
-
 # -- reading through the APIs ---------------------------------------------------------------------
-def _walk(service: str, path: str, params: Mapping[str, Any] | None = None, *,
-          until=None) -> list[dict[str, Any]]:
-    """Every item of a paged list; ``until(items)`` true stops early (what was wanted is found)."""
-    items: list[dict[str, Any]] = []
-    for number in range(1, WALK_PAGES + 1):
-        found = auth.get(service, path, params={**(params or {}), "page": number, "page_size": WALK_PAGE_SIZE})
-        items += found["items"]
-        if number * WALK_PAGE_SIZE >= found["total"] or (until is not None and until(items)):
-            break
-    return items
-
-
-def _schools() -> dict[str, str]:
-    return {school["id"]: school["name"] for school in _walk("identity", "/v1/schools")}
-
-
-def _staff(school_id: str | None) -> list[dict[str, Any]]:
-    """The staff directory (of one school), without disabled accounts."""
-    people = _walk("identity", "/v1/people", {"school_id": school_id})
-    return [person for person in people if person.get("status") != "disabled"]
-
-
-def _names(person_ids: Iterable[str], school_ids: Iterable[str] = ()) -> dict[str, str]:
-    """Names from identity's directory: each school's staff list once, the whole directory (as far
-    as needed) for anyone not found there; someone the caller may not look up stays unnamed."""
-    wanted, names = set(person_ids), {}
-    for school_id in [*dict.fromkeys(school_ids), None]:
-        if not wanted - names.keys():
-            break
-        for person in _walk("identity", "/v1/people", {"school_id": school_id},
-                            until=lambda items: not wanted - names.keys() - {p["id"] for p in items}):
-            if person["id"] in wanted:
-                names[person["id"]] = full_name(person)
-    return names
-
-
 def _requests(status: str | None) -> list[dict[str, Any]]:
-    return _walk(SERVICE, "/v1/cpd-requests", {"status": status})
+    return list(every_item(SERVICE, "/v1/cpd-requests", {"status": status}))
 
 
 def _courses() -> list[dict[str, Any]]:
-    return _walk(SERVICE, "/v1/programme/courses")
+    return list(every_item(SERVICE, "/v1/programme/courses"))
 
 
 def _my_bookings() -> list[dict[str, Any]]:
-    return _walk(SERVICE, "/v1/programme/bookings")
+    return list(every_item(SERVICE, "/v1/programme/bookings"))
 
 
 def _uuid(value: str | None) -> str | None:
@@ -250,10 +206,6 @@ def _uuid(value: str | None) -> str | None:
         return str(uuid.UUID(value or ""))
     except ValueError:
         return None
-
-
-def _refused(error: ApiError) -> bool:
-    return 400 <= error.status < 500
 
 
 def _back(default: str) -> str:
@@ -273,15 +225,16 @@ def blueprint() -> Blueprint:
         principal = auth.principal()
         mine = deciding_schools(principal)
         shown = to_decide(_requests(status or None), principal.person_id, school or None)
-        schools = _schools()
-        names = _names({item["person_id"] for item in shown}, {item["school_id"] for item in shown})
+        schools = school_names()
+        names = names_of({item["person_id"] for item in shown}, {item["school_id"] for item in shown})
         school_choices = sorted(((s, schools.get(s, "A school")) for s in mine | {i["school_id"] for i in shown}),
                                 key=lambda choice: choice[1])
         result = one_page(shown, page_number(request.values.get("page")), PAGE_SIZE)
         return page("cpd/requests.html", error=error, result=result, totals=request_totals(shown), names=names,
                     schools=schools, school_choices=school_choices, shown_status=status, school=school,
-                    statuses=REQUEST_STATUSES, decisions=DECISIONS, types=TYPE_LABELS, cover_days=cover_days,
-                    filters={"status": status, **({"school": school} if school else {})}, **extra)
+                    statuses=REQUEST_STATUSES, decisions=DECISIONS, types=ACTIVITY_TYPE_LABELS,
+                    cover_days=cover_days, filters={"status": status, **({"school": school} if school else {})},
+                    **extra)
 
     @blp.get("/requests")
     @auth.signed_in
@@ -301,7 +254,7 @@ def blueprint() -> Blueprint:
         try:
             results = auth.post(SERVICE, "/v1/cpd-requests/decisions", json=body)
         except ApiError as error:
-            if not _refused(error):
+            if not error.is_refusal:
                 raise
             return requests_page(error=decision_error(error), ticked=set(ids))
         notify(decided_notice(results))
@@ -314,10 +267,10 @@ def blueprint() -> Blueprint:
         return _request_page(item)
 
     def _request_page(item, error: ApiError | None = None):
-        names = _names({item["person_id"], *([item["decided_by"]] if item.get("decided_by") else [])},
-                       [item["school_id"]])
-        return page("cpd/request.html", error=error, item=item, names=names, schools=_schools(),
-                    decisions=DECISIONS, types=TYPE_LABELS, days=cover_days(item))
+        names = names_of({item["person_id"], *([item["decided_by"]] if item.get("decided_by") else [])},
+                         [item["school_id"]])
+        return page("cpd/request.html", error=error, item=item, names=names, schools=school_names(),
+                    decisions=DECISIONS, types=ACTIVITY_TYPE_LABELS, days=cover_days(item))
 
     @blp.post("/requests/<uuid:request_id>/decision")
     @auth.signed_in
@@ -329,7 +282,7 @@ def blueprint() -> Blueprint:
         try:
             [result] = auth.post(SERVICE, "/v1/cpd-requests/decisions", json=body)
         except ApiError as error:
-            if partial or not _refused(error):
+            if partial or not error.is_refusal:
                 raise  # an htmx row: the app shows the API's message in the page's messages
             if request.form.get("from") == "list":
                 return requests_page(error=decision_error(error))
@@ -340,8 +293,8 @@ def blueprint() -> Blueprint:
             principal = auth.principal()
             still = to_decide(_requests(status or None), principal.person_id, school or None)
             return page("cpd/_decided.html", item=item, totals=request_totals(still),
-                        names=_names([item["person_id"]], [item["school_id"]]), schools=_schools(),
-                        types=TYPE_LABELS, notice=decided_notice([result]))
+                        names=names_of([item["person_id"]], [item["school_id"]]), schools=school_names(),
+                        types=ACTIVITY_TYPE_LABELS, notice=decided_notice([result]))
         notify(decided_notice([result]))
         return redirect(_back(url_for("cpd.requests")), code=303)
 
@@ -355,7 +308,7 @@ def blueprint() -> Blueprint:
         principal = auth.principal()
         return page("cpd/programme.html", courses=courses, held=held_bookings(bookings), coming=coming, past=past,
                     titles={c["id"]: c["title"] for c in courses}, today=today, places_left=places_left,
-                    runs=runs_programme(principal), assigns=may_assign(principal), types=TYPE_LABELS,
+                    runs=runs_programme(principal), assigns=may_assign(principal), types=ACTIVITY_TYPE_LABELS,
                     statuses=BOOKING_STATUSES)
 
     @blp.get("/programme/courses/<uuid:course_id>")
@@ -363,7 +316,7 @@ def blueprint() -> Blueprint:
     def course(course_id):
         found = auth.get(SERVICE, f"/v1/programme/courses/{course_id}")
         return page("cpd/course.html", course=found, held=held_bookings(_my_bookings()), today=date.today(),
-                    places_left=places_left, runs=runs_programme(auth.principal()), types=TYPE_LABELS,
+                    places_left=places_left, runs=runs_programme(auth.principal()), types=ACTIVITY_TYPE_LABELS,
                     statuses=BOOKING_STATUSES)
 
     @blp.post("/programme/sessions/<uuid:session_id>/book")
@@ -380,15 +333,16 @@ def blueprint() -> Blueprint:
     @auth.signed_in
     def new_course():
         if request.method == "GET":
-            return page("cpd/course_form.html", key=new_idempotency_key(), types=TYPE_LABELS, rows=SESSION_ROWS)
+            return page("cpd/course_form.html", key=new_idempotency_key(), types=ACTIVITY_TYPE_LABELS,
+                        rows=SESSION_ROWS)
         try:
             created = auth.post(SERVICE, "/v1/programme/courses", json=course_body(request.form),
                                 idempotency_key=request.form.get("idempotency_key"))
         except ApiError as error:
-            if not _refused(error):
+            if not error.is_refusal:
                 raise
             return page("cpd/course_form.html", error=error, key=request.form.get("idempotency_key"),
-                        types=TYPE_LABELS, rows=SESSION_ROWS)
+                        types=ACTIVITY_TYPE_LABELS, rows=SESSION_ROWS)
         notify(f"Published “{request.form.get('title', '').strip()}”.")
         return redirect(url_for("cpd.course", course_id=created["id"]), code=303)
 
@@ -396,14 +350,14 @@ def blueprint() -> Blueprint:
     @auth.signed_in
     def attendance(session_id):
         session_id = str(session_id)  # as the API's ids compare
-        bookings = _walk(SERVICE, f"/v1/programme/sessions/{session_id}/bookings")
+        bookings = list(every_item(SERVICE, f"/v1/programme/sessions/{session_id}/bookings"))
         # The course names the session's day and place; the bookings name the course, the link too.
         course_id = bookings[0]["course_id"] if bookings else _uuid(request.values.get("course"))
         found = auth.get(SERVICE, f"/v1/programme/courses/{course_id}") if course_id else None
         session = next((s for s in (found or {}).get("sessions", []) if s["id"] == session_id), None)
         if session is None:
             abort(404)
-        names = _names({b["person_id"] for b in bookings})
+        names = names_of({b["person_id"] for b in bookings})
         error = None
         if request.method == "POST":
             booked = [b["person_id"] for b in bookings if b["status"] == "booked"]
@@ -411,7 +365,7 @@ def blueprint() -> Blueprint:
                 ids = auth.post(SERVICE, f"/v1/programme/sessions/{session_id}/attendance",
                                 json=attendance_body(booked, request.form.getlist("attended")))["ids"]
             except ApiError as error_:
-                if not _refused(error_):
+                if not error_.is_refusal:
                     raise
                 error = error_
             else:
@@ -426,14 +380,16 @@ def blueprint() -> Blueprint:
     def assign():
         """One activity (an INSET day, a trust session) recorded for many people at once."""
         principal = auth.principal()
-        schools = _schools()
+        schools = school_names()
         allowed = set(schools) if runs_programme(principal) else deciding_schools(principal)
         choices = sorted(((s, schools.get(s, "A school")) for s in allowed), key=lambda c: c[1])
         school = request.values.get("staff_of", "")
         school = school if school in allowed else (choices[0][0] if len(choices) == 1 else "")
-        staff = sorted(_staff(school), key=lambda p: (p.get("family_name", ""), p.get("given_name", ""))) if school else []
-        context = dict(choices=choices, school=school, staff=staff, types=TYPE_LABELS, deliveries=DELIVERY_LABELS,
-                       full_name=full_name)
+        staff = []
+        if school:
+            staff = sorted(active_staff(school), key=lambda p: (p.get("family_name", ""), p.get("given_name", "")))
+        context = dict(choices=choices, school=school, staff=staff, types=ACTIVITY_TYPE_LABELS,
+                       deliveries=DELIVERY_LABELS, person_name=person_name)
         if request.method == "GET":
             return page("cpd/assign.html", key=new_idempotency_key(), ticked=set(), **context)
         ticked = set(request.form.getlist("person_ids"))
@@ -441,7 +397,7 @@ def blueprint() -> Blueprint:
             ids = auth.post(SERVICE, "/v1/activities/assignments", json=assignment_body(request.form),
                             idempotency_key=request.form.get("idempotency_key"))["ids"]
         except ApiError as error:
-            if not _refused(error):
+            if not error.is_refusal:
                 raise
             return page("cpd/assign.html", error=error, key=request.form.get("idempotency_key"), ticked=ticked,
                         **context)
@@ -459,7 +415,7 @@ def _place(path: str, done: str, refused: str):
     try:
         auth.call("POST", SERVICE, path)
     except ApiError as error:
-        if not _refused(error):
+        if not error.is_refusal:
             raise
         notify(f"{refused}: {error.message}.")
         return redirect(back, code=303)

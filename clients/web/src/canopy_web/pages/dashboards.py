@@ -15,20 +15,24 @@ from typing import Any, Callable, Mapping, Sequence
 from flask import Blueprint, Response, abort, make_response, request
 from markupsafe import Markup
 
-from canopy_kit.auth.permissions import SCHOOL_LEADERS, TRUST_WIDE
+from canopy_kit.auth.permissions import TRUST_WIDE
 from canopy_web import auth, charts
 from canopy_web.api import ApiError
-from canopy_web.views import page
+from canopy_web.labels import in_words
+from canopy_web.lists import all_schools
+from canopy_web.school_years import academic_year, year_label
+from canopy_web.views import REPORT_READERS, page
 
 ALL_SCHOOLS = "all"  # reporting's trust-wide row
-REPORT_READERS = SCHOOL_LEADERS | {"cpd_lead"}  # who reads their own school's reports (reports.school)
 YEARS_BACK = 4  # the year menu: this school year and the four before it
-FIRST_MONTH = 9  # a school year in England starts on 1 September
 
-ACTIVITY_TYPES = {"course": "Course", "conference": "Conference", "qualification": "Qualification",
-                  "inset": "INSET", "trust_programme": "Trust programme", "coaching": "Coaching",
-                  "peer_observation": "Peer observation", "reading": "Reading", "online": "Online",
-                  "other": "Other"}
+# The activity types as the charts name them: shorter than the forms' labels (labels.py) on purpose,
+# so that a legend entry or a bar's label fits beside a chart 320 wide (the tables use them too, to
+# match the chart they stand for). In the contracts' order.
+SHORT_TYPE_LABELS = {"course": "Course", "conference": "Conference", "qualification": "Qualification",
+                     "inset": "INSET", "trust_programme": "Trust programme", "coaching": "Coaching",
+                     "peer_observation": "Peer observation", "reading": "Reading", "online": "Online",
+                     "other": "Other"}
 STAGES = {"follow_up": "Follow-up (weeks later)", "immediate": "Straight after"}
 AT_STAGE = {"follow_up": "at follow-up", "immediate": "straight after"}
 IMPACT = {"reaction": "Reaction", "learning": "Learning", "use_in_practice": "Use in practice",
@@ -83,17 +87,9 @@ def bar_of(label: str, row: Mapping[str, Any] | None, key: str) -> charts.Bar:
     return charts.Bar(label, value, suppressed=bool(row and value is None and row.get("suppressed")))
 
 
-def school_year(day: date) -> int:
-    """The school year ``day`` falls in, named by its first calendar year (as reporting names it)."""
-    return day.year if day.month >= FIRST_MONTH else day.year - 1
-
-
-def year_label(year: int) -> str:
-    return f"{year}-{(year + 1) % 100:02d}"
-
-
 def year_options(today: date, chosen: str | None) -> list[tuple[str, str]]:
-    current = school_year(today)
+    """This school year and the ones before it, and a year further back the address names."""
+    current = academic_year(today)
     years = [current - back for back in range(YEARS_BACK + 1)]
     if chosen and chosen.isdigit() and int(chosen) not in years:
         years.append(int(chosen))  # a bookmarked year from further back stays choosable
@@ -243,7 +239,7 @@ TYPE_COLUMNS = (("people", "People", "count"), ("activities", "Activities", "cou
 
 def _types_present(rows: Sequence[Mapping[str, Any]]) -> list[str]:
     present = {row["activity_type"] for row in rows}
-    return [key for key in ACTIVITY_TYPES if key in present]
+    return [key for key in SHORT_TYPE_LABELS if key in present]
 
 
 def _cpd_types(body: dict, chosen: dict[str, str]) -> View:
@@ -259,11 +255,11 @@ def _cpd_types(body: dict, chosen: dict[str, str]) -> View:
         of_total = [row for row in rows if row["school_id"] == total["school_id"] and row.get("hours") is not None]
         if of_total:
             top = max(of_total, key=lambda row: row["hours"])
-            headline = [("Most hours", f"{ACTIVITY_TYPES[top['activity_type']]}, {charts.plain(top['hours'])}")]
+            headline = [("Most hours", f"{SHORT_TYPE_LABELS[top['activity_type']]}, {charts.plain(top['hours'])}")]
     types = _types_present(rows)
     cells = by_school(rows, "activity_type")
     if chosen["type"]:
-        name = ACTIVITY_TYPES[chosen["type"]]
+        name = SHORT_TYPE_LABELS[chosen["type"]]
         chart = charts.bar_chart([bar_of(school_name, cells(school_id, chosen["type"]), measure)
                                   for school_id, school_name in schools],
                                  title=f"{name}: {label} per school, {body['year_label']}", fmt=fmt,
@@ -277,26 +273,28 @@ def _cpd_types(body: dict, chosen: dict[str, str]) -> View:
     if len(schools) <= 1:
         # One school (a head's own): its types side by side, not a stack of one.
         school_id, where = schools[0] if schools else (ALL_SCHOOLS, "All schools")
-        chart = charts.bar_chart([bar_of(ACTIVITY_TYPES[key], cells(school_id, key), measure) for key in types],
+        chart = charts.bar_chart([bar_of(SHORT_TYPE_LABELS[key], cells(school_id, key), measure) for key in types],
                                  title=f"CPD {label} per type, {where}, {body['year_label']}", fmt=fmt,
                                  threshold=threshold, ident="cpd-types")
         table = Table(_caption(f"CPD per type, {where}", body), "Type",
                       tuple(heading for _key, heading, _kind in TYPE_COLUMNS),
-                      [(ACTIVITY_TYPES[key], [cell(cells(school_id, key), column, how) for column, _h, how in TYPE_COLUMNS])
+                      [(SHORT_TYPE_LABELS[key],
+                        [cell(cells(school_id, key), column, how) for column, _h, how in TYPE_COLUMNS])
                        for key in types])
-        return View(headline, chart, table, [ACTIVITY_TYPES[key] for key in types if cells(school_id, key)["suppressed"]])
-    groups = [charts.Group(school_name, tuple(bar_of(ACTIVITY_TYPES[key], cells(school_id, key), measure)
+        return View(headline, chart, table,
+                    [SHORT_TYPE_LABELS[key] for key in types if cells(school_id, key)["suppressed"]])
+    groups = [charts.Group(school_name, tuple(bar_of(SHORT_TYPE_LABELS[key], cells(school_id, key), measure)
                                               for key in types)) for school_id, school_name in schools]
-    chart = charts.stacked_chart(groups, [ACTIVITY_TYPES[key] for key in types],
+    chart = charts.stacked_chart(groups, [SHORT_TYPE_LABELS[key] for key in types],
                                  title=f"CPD {label} per school and type, {body['year_label']}", fmt=fmt,
                                  threshold=threshold, ident="cpd-types")
     table = Table(_caption(f"CPD {label} per school and type", body), "School",
-                  tuple(ACTIVITY_TYPES[key] for key in types),
+                  tuple(SHORT_TYPE_LABELS[key] for key in types),
                   [(school_name, [cell(cells(school_id, key), measure, kind) for key in types])
                    for school_id, school_name in schools_of(rows, with_total=True)])
     hidden = []
     for school_id, school_name in schools_of(rows, with_total=True):
-        blanked = [ACTIVITY_TYPES[key] for key in types if cells(school_id, key)["suppressed"]]
+        blanked = [SHORT_TYPE_LABELS[key] for key in types if cells(school_id, key)["suppressed"]]
         if blanked:
             hidden.append(f"{school_name} ({'every type' if len(blanked) == len(types) else ', '.join(blanked)})")
     return View(headline, chart, table, hidden)
@@ -306,7 +304,7 @@ def _cpd_types_glance(body: dict) -> Markup:
     total = total_row(body["rows"])
     cells = by_school(body["rows"], "activity_type")
     where = total["school_name"] if total else "the schools chosen"
-    return charts.bar_chart([bar_of(ACTIVITY_TYPES[key], cells(total["school_id"], key), "hours")
+    return charts.bar_chart([bar_of(SHORT_TYPE_LABELS[key], cells(total["school_id"], key), "hours")
                              for key in _types_present(body["rows"]) if total], title=f"CPD hours per type, {where}, {body['year_label']}",
                             threshold=body["min_group_size"], ident="glance-cpd-types", compact=True)
 
@@ -482,7 +480,7 @@ REPORTS: dict[str, Report] = {report.name: report for report in (
            (Choice("measure", "Chart shows", CPD_MEASURES),), _cpd, _cpd_glance),
     Report("cpd-types", "CPD by type", "What kinds of professional learning each school's staff did.",
            (Choice("measure", "Chart shows", TYPE_MEASURES),
-            Choice("type", "Type of activity", tuple(ACTIVITY_TYPES.items()), blank="Every type")),
+            Choice("type", "Type of activity", tuple(SHORT_TYPE_LABELS.items()), blank="Every type")),
            _cpd_types, _cpd_types_glance),
     Report("impact", "CPD impact", "What staff said their learning changed: mean ratings from 1 to 5, straight "
            "after and at follow-up.", (Choice("stage", "When", tuple(STAGES.items())),), _impact, _impact_glance),
@@ -514,12 +512,12 @@ def readable_schools(schools: Sequence[Mapping[str, Any]]) -> list[Mapping[str, 
 
 
 def _filters(args: Mapping[str, str]) -> dict[str, Any]:
-    schools = readable_schools(auth.get("identity", "/v1/schools", params={"page_size": 200})["items"])
+    schools = readable_schools(all_schools())
     phases = sorted({school["phase"] for school in schools})
     return {"years": year_options(date.today(), args.get("year")),
             "schools": [(school["id"], school["name"] + (" (closed)" if school.get("status") == "closed" else ""))
                         for school in schools],
-            "phases": [(phase, phase.replace("_", " ").capitalize()) for phase in phases],
+            "phases": in_words(phases),
             "values": {**api_filters(args)}}
 
 

@@ -17,10 +17,11 @@ from flask import Blueprint, current_app, jsonify, make_response, redirect, requ
 from canopy_kit.clock import now
 from canopy_web import auth
 from canopy_web.api import ApiError, new_idempotency_key
+from canopy_web.lists import all_schools, every_item, page_number
+from canopy_web.people import active_staff, names_of, person_name
 from canopy_web.views import APP_VERSION, notify, page
 
 PAGE_SIZE = 20
-LIST_MAX = 200  # the APIs' largest page
 # The roles the observation service lets observe everyone at a school where they hold them, and
 # those that may observe anyone in the trust. The service decides; these only choose whom to offer.
 OBSERVER_ROLES = frozenset({"coach", "line_manager", "senior_leader", "headteacher"})
@@ -221,10 +222,6 @@ def error_labels(error: ApiError | None, sections: Iterable[Mapping[str, Any]]) 
     return found
 
 
-def person_name(person: Mapping[str, Any]) -> str:
-    return f"{person.get('preferred_name') or person.get('given_name', '')} {person.get('family_name', '')}".strip()
-
-
 def default_form(forms: list[dict]) -> dict | None:
     """The form a drop-in starts on: the trust's drop-in form where there is one."""
     for form in forms:
@@ -235,44 +232,10 @@ def default_form(forms: list[dict]) -> dict | None:
 
 # ---- reading the APIs -----------------------------------------------------------------------------
 
-def _all(service: str, path: str, params: dict | None = None, limit_pages: int = 10) -> list[dict]:
-    """Every item of a list endpoint (pages of 200, a bounded number of them)."""
-    items: list[dict] = []
-    for number in range(1, limit_pages + 1):
-        found = auth.get(service, path, params={**(params or {}), "page": number, "page_size": LIST_MAX})
-        items += found["items"]
-        if number * LIST_MAX >= found["total"]:
-            break
-    return items
-
-
-def _names(person_ids: set[str], school_ids: Iterable[str] = ()) -> dict[str, str]:
-    """Names for ids: from the staff list of the schools given (one call each), then one by one for
-    anyone not found there. Someone the caller may not look up stays unnamed."""
-    names: dict[str, str] = {}
-    wanted = {p for p in person_ids if p}
-    for school_id in dict.fromkeys(s for s in school_ids if s):
-        if wanted <= set(names):
-            break
-        try:
-            for person in _all("identity", "/v1/people", {"school_id": school_id}, limit_pages=3):
-                names[person["id"]] = person_name(person)
-        except ApiError as error:
-            if error.status >= 500:
-                raise
-    for person_id in wanted - set(names):
-        try:
-            names[person_id] = person_name(auth.get("identity", f"/v1/people/{person_id}"))
-        except ApiError as error:
-            if error.status >= 500:
-                raise
-    return names
-
-
 def _forms_by_version() -> dict[str, dict]:
     """Every form version of the trust -> its form's name and version number (one call a page)."""
     found = {}
-    for template in _all("observation", "/v1/templates", limit_pages=5):
+    for template in every_item("observation", "/v1/templates"):
         for version in template["versions"]:
             found[version["id"]] = {"name": template["name"], "version": version["version"]}
     return found
@@ -285,8 +248,7 @@ def _observable_schools() -> list[dict]:
     wanted = me.schools_with(OBSERVER_ROLES)
     if not everywhere and not wanted:
         return []
-    schools = _all("identity", "/v1/schools")
-    return [s for s in schools if s.get("status") != "closed" and (everywhere or s["id"] in wanted)]
+    return [s for s in all_schools() if s.get("status") != "closed" and (everywhere or s["id"] in wanted)]
 
 
 def _teachers(school_id: str | None) -> list[tuple[str, str]]:
@@ -294,10 +256,10 @@ def _teachers(school_id: str | None) -> list[tuple[str, str]]:
     me = auth.principal().person_id
     people: dict[str, tuple[str, str]] = {}
     if school_id:
-        for person in _all("identity", "/v1/people", {"school_id": school_id}, limit_pages=5):
-            if person["id"] != me and person.get("status") != "disabled":
+        for person in active_staff(school_id):
+            if person["id"] != me:
                 people[person["id"]] = (teacher_value(school_id, person["id"]), person_name(person))
-    for person in _all("identity", "/v1/me/appraisees", limit_pages=1):
+    for person in every_item("identity", "/v1/me/appraisees"):
         # Line management is per school; the service works out which when there is one.
         people.setdefault(person["id"], (teacher_value(None, person["id"]), person_name(person)))
     return sorted(people.values(), key=lambda choice: choice[1].lower())
@@ -307,7 +269,7 @@ def _usable_forms(school_id: str | None) -> list[dict]:
     """The trust's forms usable at the school with a published version: name, id, version."""
     params = {"school_id": school_id} if school_id else {}
     forms = []
-    for template in _all("observation", "/v1/templates", params, limit_pages=2):
+    for template in every_item("observation", "/v1/templates", params):
         version = latest_published(template)
         if template.get("status") == "active" and version is not None:
             forms.append({"id": template["id"], "name": template["name"], "version": version["version"],
@@ -392,11 +354,10 @@ def blueprint() -> Blueprint:
 
 def _list_page(role: str, template: str):
     me = auth.principal().person_id
-    number = request.args.get("page", 1, type=int) or 1
     result = auth.get("observation", "/v1/records",
-                      params={role: me, "page": max(number, 1), "page_size": PAGE_SIZE})
+                      params={role: me, "page": page_number(request.args.get("page")), "page_size": PAGE_SIZE})
     other = "observer_id" if role == "observee_id" else "observee_id"
-    names = _names({r[other] for r in result["items"]}, [r["school_id"] for r in result["items"]])
+    names = names_of({r[other] for r in result["items"]}, [r["school_id"] for r in result["items"]])
     forms = _forms_by_version() if result["items"] else {}
     return page(template, result=result, names=names, forms=forms, other=other,
                 observer_roles=OBSERVER_ROLES | TRUST_OBSERVERS)
@@ -407,12 +368,11 @@ def _record_page(record_id: str, error: ApiError | None = None):
     me = auth.principal().person_id
     observee = record["observee_id"] == me
     ids = {record["observer_id"], record["observee_id"], *record["shared_with"]}
-    names = _names(ids, [record["school_id"]])
+    names = names_of(ids, [record["school_id"]])
     colleagues = []
     if observee and record["status"] != "draft":
         excluded = {me, record["observer_id"], *record["shared_with"]}
-        colleagues = sorted(((p["id"], person_name(p)) for p in _all("identity", "/v1/people", limit_pages=1)
-                             if p["id"] not in excluded and p.get("status") != "disabled"),
+        colleagues = sorted(((p["id"], person_name(p)) for p in active_staff(pages=1) if p["id"] not in excluded),
                             key=lambda choice: choice[1].lower())
     return page("observations/record.html", error=error, record=record, names=names, colleagues=colleagues,
                 is_observee=observee, is_observer=record["observer_id"] == me)

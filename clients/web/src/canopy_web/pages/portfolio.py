@@ -8,33 +8,28 @@ them from its SDK.
 from __future__ import annotations
 
 import json
-import math
 import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Iterable, Mapping
 from urllib.parse import quote, unquote
 
 from flask import Blueprint, Response, abort, current_app, redirect, request, url_for
 
-from canopy_contracts.events.portfolio import ACTIVITY_TYPES, DELIVERIES
 from canopy_contracts.standards import HEADTEACHERS_STANDARDS_2020, TEACHERS_STANDARDS_2012
 from canopy_web import auth
 from canopy_web.api import ApiError, new_idempotency_key
+from canopy_web.forms import given, number_or_text, texts
+from canopy_web.labels import ACTIVITY_TYPE_LABELS, activity_type_choices, delivery_choices
+from canopy_web.lists import LARGEST_PAGE, every_item, items_before, one_page, page_number
+from canopy_web.school_years import academic_year, as_day, in_year, year_bounds, year_label
 from canopy_web.views import notify, page
 
 SERVICE = "portfolio"
 PAGE_SIZE = 20
-WALK_PAGE_SIZE = 200  # the API's largest page
-WALK_PAGES = 25  # a list gathered whole (a year's activities, my requests) reads at most this many pages
 REPLAYED = "Idempotent-Replayed"  # the API's header on an answer replayed for a repeated Idempotency-Key
 
-TYPE_LABELS = {"course": "Course", "conference": "Conference", "qualification": "Qualification (e.g. NPQ)",
-               "inset": "INSET day", "trust_programme": "Trust programme session", "coaching": "Coaching",
-               "peer_observation": "Peer observation", "reading": "Reading", "online": "Online learning",
-               "other": "Other"}
-DELIVERY_LABELS = {"internal": "Internal (in school or the trust)", "external": "External"}
 STAGE_LABELS = {"immediate": "Straight after", "follow_up": "Follow-up"}
 STATUSES = ("pending", "approved", "declined", "withdrawn")  # a CPD request's, as the API names them
 STANDARD_GROUPS = (("Teachers' Standards (2012)", TEACHERS_STANDARDS_2012),
@@ -72,32 +67,12 @@ QUESTIONS = {
 
 
 # -- pure helpers ---------------------------------------------------------------------------------
-def academic_year(day: date) -> int:
-    """A school year runs from 1 September and is named by the calendar year it starts in."""
-    return day.year if day.month >= 9 else day.year - 1
-
-
-def year_label(year: int) -> str:
-    return f"{year}-{(year + 1) % 100:02d}"
-
-
-def year_bounds(year: int) -> tuple[date, date]:
-    return date(year, 9, 1), date(year + 1, 8, 31)
-
-
 def year_choices(oldest: date | None, newest: date | None, today: date) -> list[tuple[str, str]]:
     """The school years a person's activities span (and this one), newest first."""
     this_year = academic_year(today)
     first = academic_year(oldest) if oldest else this_year
     last = max(this_year, academic_year(newest)) if newest else this_year
     return [(str(year), year_label(year)) for year in range(last, min(first, this_year) - 1, -1)]
-
-
-def as_day(value: Any) -> date | None:
-    try:
-        return date.fromisoformat(str(value)[:10]) if value else None
-    except ValueError:
-        return None
 
 
 def total_hours(activities: Iterable[Mapping[str, Any]]) -> Decimal:
@@ -110,73 +85,31 @@ def total_hours(activities: Iterable[Mapping[str, Any]]) -> Decimal:
     return total
 
 
-def in_year(activities: Iterable[Mapping[str, Any]], year: int) -> list[Mapping[str, Any]]:
-    """The activities that start in the school year (the year an activity counts in)."""
-    first, last = year_bounds(year)
-    return [a for a in activities if (day := as_day(a.get("starts_on"))) and first <= day <= last]
-
-
-def one_page(items: list, number: int, size: int = PAGE_SIZE) -> dict[str, Any]:
-    """A list gathered whole, cut into the API's page shape (for the pager)."""
-    number = max(1, number)
-    return {"items": items[(number - 1) * size:number * size], "page": number, "page_size": size,
-            "total": len(items)}
-
-
-def page_number(value: Any) -> int:
-    try:
-        return max(1, min(int(value), 100_000))
-    except (TypeError, ValueError):
-        return 1
-
-
-def number_or_text(value: str | None) -> float | str | None:
-    """A typed number as the JSON number the API expects; anything else as typed, so the API's
-    own reason ("Not a valid number.") is what the person reads. Blank: not given."""
-    text = (value or "").strip()
-    if not text:
-        return None
-    try:
-        number = float(text)
-    except ValueError:
-        return text
-    return number if math.isfinite(number) else text
-
-
 def lines_of(text: str | None) -> list[str]:
     """One objective per line, blank lines dropped."""
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-def _given(body: dict[str, Any], name: str, value: Any) -> None:
-    if value not in (None, ""):
-        body[name] = value
-
-
 def activity_body(form) -> dict[str, Any]:
     """The record-CPD form as portfolio's activity: numbers as numbers, blanks left out."""
-    body: dict[str, Any] = {name: form.get(name, "").strip() for name in ("title", "activity_type", "delivery",
-                                                                           "starts_on", "ends_on")}
+    body: dict[str, Any] = texts(form, ("title", "activity_type", "delivery", "starts_on", "ends_on"),
+                                 optional=("provider", "school_id", "reflection"))
     body["hours"] = number_or_text(form.get("hours"))
-    _given(body, "cost", number_or_text(form.get("cost")))
+    body["cost"] = number_or_text(form.get("cost"))
     body["cover_needed"] = form.get("cover_needed") == "yes"
-    for name in ("provider", "school_id", "reflection"):
-        _given(body, name, form.get(name, "").strip())
     body["linked_standards"] = form.getlist("linked_standards")
     body["linked_objectives"] = lines_of(form.get("linked_objectives"))
-    return {name: value for name, value in body.items() if value is not None}
+    return given(body)
 
 
 def request_body(form) -> dict[str, Any]:
     """The request-CPD form as portfolio's CPD request (cost and cover are always stated)."""
-    body: dict[str, Any] = {name: form.get(name, "").strip() for name in ("title", "activity_type", "starts_on",
-                                                                           "ends_on", "reason")}
+    body: dict[str, Any] = texts(form, ("title", "activity_type", "starts_on", "ends_on", "reason"),
+                                 optional=("provider", "school_id"))
     body["hours"] = number_or_text(form.get("hours"))
     body["cost"] = number_or_text(form.get("cost"))
     body["cover_needed"] = form.get("cover_needed") == "yes"
-    for name in ("provider", "school_id"):
-        _given(body, name, form.get(name, "").strip())
-    return {name: value for name, value in body.items() if value is not None}
+    return given(body)
 
 
 def evaluation_body(form, stage: str) -> dict[str, Any]:
@@ -263,26 +196,10 @@ def _me() -> str:
     return auth.principal().person_id
 
 
-def _walk(path: str, params: Mapping[str, Any] | None = None,
-          stop: Callable[[Mapping[str, Any]], bool] | None = None) -> list[dict[str, Any]]:
-    """Every item of a paged list (newest first), up to the first one ``stop`` says is past what
-    is wanted."""
-    items: list[dict[str, Any]] = []
-    for number in range(1, WALK_PAGES + 1):
-        found = auth.get(SERVICE, path, params={**(params or {}), "page": number, "page_size": WALK_PAGE_SIZE})
-        for item in found["items"]:
-            if stop is not None and stop(item):
-                return items
-            items.append(item)
-        if number * WALK_PAGE_SIZE >= found["total"]:
-            break
-    return items
-
-
 def _activities_of_year(person_id: str, year: int) -> list[dict[str, Any]]:
     first, _last = year_bounds(year)
-    newer = _walk(f"/v1/people/{person_id}/activities",
-                  stop=lambda a: (as_day(a.get("starts_on")) or first) < first)
+    newer = items_before(SERVICE, f"/v1/people/{person_id}/activities",
+                         lambda a: (as_day(a.get("starts_on")) or first) < first)
     return in_year(newer, year)
 
 
@@ -299,16 +216,11 @@ def _current_schools() -> list[tuple[str, str]]:
 
 
 def _due() -> dict[str, Any]:
-    return auth.get(SERVICE, "/v1/me/evaluations/due", params={"page_size": WALK_PAGE_SIZE})
+    return auth.get(SERVICE, "/v1/me/evaluations/due", params={"page_size": LARGEST_PAGE})
 
 
 def _evidence_limit() -> int:
     return current_app.extensions["canopy_web"].settings.max_upload_bytes
-
-
-def _refused(error: ApiError) -> bool:
-    """A refusal to show on the form; anything else (the service down) goes to the error page."""
-    return 400 <= error.status < 500
 
 
 def _too_large(size: int, limit: int) -> ApiError:
@@ -355,11 +267,12 @@ def blueprint() -> Blueprint:
         if year is None:
             activities = auth.get(SERVICE, path, params={"page": number, "page_size": PAGE_SIZE})
         else:
-            activities = one_page(this_years if year == this_year else _activities_of_year(me, year), number)
+            activities = one_page(this_years if year == this_year else _activities_of_year(me, year), number,
+                                  PAGE_SIZE)
         return page("portfolio/mine.html", activities=activities, due=_due(), years=years,
                     year=year, this_year=this_year, year_label=year_label,
                     this_year_hours=total_hours(this_years), this_year_count=len(this_years),
-                    types=TYPE_LABELS, stages=STAGE_LABELS)
+                    types=ACTIVITY_TYPE_LABELS, stages=STAGE_LABELS)
 
     @blp.route("/activities/new", methods=["GET", "POST"])
     @auth.signed_in
@@ -375,7 +288,7 @@ def blueprint() -> Blueprint:
             answer = auth.call("POST", SERVICE, f"/v1/people/{me}/activities", json=activity_body(request.form),
                                idempotency_key=request.form.get("idempotency_key"))
         except ApiError as error:
-            if not _refused(error):
+            if not error.is_refusal:
                 raise
             return _activity_form(error=folded(error, LIST_FIELDS), file_lost=upload is not None)
         activity_id = answer.json()["id"]
@@ -386,7 +299,7 @@ def blueprint() -> Blueprint:
                 _add_file(me, activity_id, upload, data, request.form.get("evidence_title", "").strip(),
                           request.form.getlist("linked_standards"))
             except ApiError as error:
-                if not _refused(error):
+                if not error.is_refusal:
                     raise
                 return _activity_page(activity_id, file_error=renamed(error, {"title": "evidence_title"}),
                                       warning=f"“{title}” is recorded, but the file was not added: "
@@ -411,7 +324,7 @@ def blueprint() -> Blueprint:
                 auth.call("POST", SERVICE, f"/v1/people/{me}/evidence", json=body,
                           idempotency_key=request.form.get("idempotency_key"))
             except ApiError as error:
-                if not _refused(error):
+                if not error.is_refusal:
                     raise
                 return _activity_page(activity_id, link_error=folded(renamed(error, {"title": "link_title"}),
                                                                      LIST_FIELDS))
@@ -428,7 +341,7 @@ def blueprint() -> Blueprint:
             _add_file(me, activity_id, upload, data, request.form.get("evidence_title", "").strip(), standards,
                       idempotency_key=request.form.get("idempotency_key"))
         except ApiError as error:
-            if not _refused(error):
+            if not error.is_refusal:
                 raise
             return _activity_page(activity_id, file_error=renamed(error, {"title": "evidence_title"}))
         notify(f"Added the file “{upload.filename}”.")
@@ -458,7 +371,7 @@ def blueprint() -> Blueprint:
             auth.call("POST", SERVICE, f"/v1/evaluations/{evaluation_id}",
                       json=evaluation_body(request.form, due["stage"]))
         except ApiError as error:
-            if not _refused(error):
+            if not error.is_refusal:
                 raise
             if error.status == 409:  # submitted meanwhile (another tab): nothing is left to do
                 notify(f"Your evaluation of “{due['activity_title']}” was already submitted.")
@@ -474,9 +387,11 @@ def blueprint() -> Blueprint:
         status = request.args.get("status", "")
         status = status if status in STATUSES else ""
         # The API answers a CPD lead their schools' requests too: this page is the person's own.
-        mine_only = [item for item in _walk("/v1/cpd-requests", {"status": status}) if item["person_id"] == me]
-        return page("portfolio/requests.html", result=one_page(mine_only, page_number(request.args.get("page"))),
-                    chosen=status, statuses=STATUSES, types=TYPE_LABELS)
+        mine_only = [item for item in every_item(SERVICE, "/v1/cpd-requests", {"status": status})
+                     if item["person_id"] == me]
+        return page("portfolio/requests.html",
+                    result=one_page(mine_only, page_number(request.args.get("page")), PAGE_SIZE),
+                    chosen=status, statuses=STATUSES, types=ACTIVITY_TYPE_LABELS)
 
     @blp.route("/requests/new", methods=["GET", "POST"])
     @auth.signed_in
@@ -487,7 +402,7 @@ def blueprint() -> Blueprint:
             auth.call("POST", SERVICE, "/v1/cpd-requests", json=request_body(request.form),
                       idempotency_key=request.form.get("idempotency_key"))
         except ApiError as error:
-            if not _refused(error):
+            if not error.is_refusal:
                 raise
             return _request_form(error=error)
         notify(f"Your request for “{request.form.get('title', '').strip()}” is sent to your school.")
@@ -500,7 +415,7 @@ def blueprint() -> Blueprint:
         try:
             auth.call("POST", SERVICE, f"/v1/cpd-requests/{request_id}/withdraw")
         except ApiError as error:
-            if not _refused(error):
+            if not error.is_refusal:
                 raise
             notify(f"“{title}” was not withdrawn: {error.message}.")
             return redirect(url_for("portfolio.requests"), code=303)
@@ -546,8 +461,7 @@ def _file_limits() -> dict[str, Any]:
 def _activity_form(error: ApiError | None = None, file_lost: bool = False):
     key = request.form.get("idempotency_key") if request.method == "POST" else None
     return page("portfolio/activity_form.html", error=error, key=key or new_idempotency_key(),
-                types=[(value, TYPE_LABELS.get(value, value)) for value in ACTIVITY_TYPES],
-                deliveries=[(value, DELIVERY_LABELS.get(value, value)) for value in DELIVERIES],
+                types=activity_type_choices(), deliveries=delivery_choices(),
                 schools=_current_schools(), standard_groups=STANDARD_GROUPS, chosen=_chosen_standards(),
                 file_lost=file_lost, today=date.today().isoformat(), **_file_limits())
 
@@ -557,7 +471,7 @@ def _activity_page(activity_id: str, *, file_error: ApiError | None = None, link
     found = auth.get(SERVICE, f"/v1/activities/{activity_id}")
     me, today = _me(), date.today()
     owner = found["person_id"] == me
-    evidence = [item for item in _walk(f"/v1/people/{found['person_id']}/evidence")
+    evidence = [item for item in every_item(SERVICE, f"/v1/people/{found['person_id']}/evidence")
                 if item.get("activity_id") == activity_id]
     evaluations = []
     if owner:  # the export is the API's one read of an activity's evaluations, and it is the owner's
@@ -567,10 +481,10 @@ def _activity_page(activity_id: str, *, file_error: ApiError | None = None, link
     status = 200
     for refusal in (file_error, link_error):
         if refusal is not None:
-            status = refusal.status if 400 <= refusal.status < 500 else 422
+            status = refusal.status if refusal.is_refusal else 422
     html, _status = page("portfolio/activity.html", evidence_key=new_idempotency_key(), activity=found, owner=owner, evidence=evidence,
                          evaluations=[(e, evaluation_state(e, today)) for e in evaluations],
-                         schools=_schools() if found.get("school_id") else {}, types=TYPE_LABELS,
+                         schools=_schools() if found.get("school_id") else {}, types=ACTIVITY_TYPE_LABELS,
                          stages=STAGE_LABELS, file_error=file_error, link_error=link_error, warning=warning,
                          standard_groups=STANDARD_GROUPS, chosen=_chosen_standards(), size_label=size_label,
                          **_file_limits())
@@ -585,5 +499,5 @@ def _evaluation_form(due: Mapping[str, Any], error: ApiError | None = None):
 def _request_form(error: ApiError | None = None):
     key = request.form.get("idempotency_key") if request.method == "POST" else None
     return page("portfolio/request_form.html", error=error, key=key or new_idempotency_key(),
-                types=[(value, TYPE_LABELS.get(value, value)) for value in ACTIVITY_TYPES],
+                types=activity_type_choices(),
                 schools=_current_schools(), today=date.today().isoformat())

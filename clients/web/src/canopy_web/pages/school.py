@@ -6,21 +6,21 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Iterable, Mapping
 
-from flask import Blueprint, abort, current_app, request, url_for
+from flask import Blueprint, abort, request, url_for
 
 from canopy_kit.auth.permissions import SCHOOL_LEADERS
 from canopy_kit.auth.principal import Principal
 from canopy_web import auth
 from canopy_web.api import ApiError
-from canopy_web.pages.portfolio import academic_year, page_number, year_label
-from canopy_web.pages.team import ID, Section, every_item, names_of, person_page, read_section
-from canopy_web.views import page
+from canopy_web.lists import all_schools, page_number
+from canopy_web.pages.team import ID, Section, person_page, read_section
+from canopy_web.people import names_of
+from canopy_web.school_years import academic_year, year_label
+from canopy_web.views import REPORT_READERS, SCHOOL_LEADING, page
 
-LEADING = SCHOOL_LEADERS | {"school_admin"}  # who the menu offers My school to
 # What each part of the page needs, as the permission matrix has it (docs/permissions.md): the
 # page leaves out what the service would refuse, and shows the refusal if it refuses anyway.
 OBSERVATION_READERS = SCHOOL_LEADERS  # observation.read: a school's reportable records
-REPORT_READERS = SCHOOL_LEADERS | {"cpd_lead"}  # reports.school
 STAFF_CATEGORIES = (("teaching", "Teaching staff"), ("support", "Support staff"), ("leadership", "Leadership"))
 STAFF_PAGE_SIZE = 25
 RECENT_OBSERVATIONS = 10
@@ -32,7 +32,8 @@ def schools_led(principal: Principal, school_ids: Iterable[str]) -> list[str]:
     """The schools (in the order given) where the caller holds a school leader's or admin's role,
     by a school grant, a group grant, or a trust grant."""
     return [school_id for school_id in school_ids
-            if any(g.role in LEADING and g.covers_school(school_id, principal.trust_id) for g in principal.grants)]
+            if any(g.role in SCHOOL_LEADING and g.covers_school(school_id, principal.trust_id)
+                   for g in principal.grants)]
 
 
 def roles_at(principal: Principal, school_id: str) -> set[str]:
@@ -48,14 +49,6 @@ def staff_filters(args: Mapping[str, str]) -> dict[str, str]:
 def school_row(report: Mapping[str, Any], school_id: str) -> Mapping[str, Any] | None:
     """The school's own line of a report (a report's rows may also hold the trust's, ``all``)."""
     return next((row for row in report.get("rows", ()) if row.get("school_id") == school_id), None)
-
-
-def dashboards_url(school_id: str) -> str:
-    """The dashboards filtered to the school: another area's page, linked by its path where that
-    area is not part of this client."""
-    if "dashboards.dashboards" in current_app.view_functions:
-        return url_for("dashboards.dashboards", school_id=school_id)
-    return f"/dashboards?school_id={school_id}"
 
 
 # -- reading the APIs --------------------------------------------------------
@@ -101,7 +94,7 @@ def blueprint() -> Blueprint:
     @auth.signed_in
     def school():
         principal = auth.principal()
-        schools = {s["id"]: s for s in every_item("identity", "/v1/schools")}
+        schools = {s["id"]: s for s in all_schools()}
         led = schools_led(principal, schools)
         chosen = request.args.get("school_id") or (led[0] if len(led) == 1 else None)
         if chosen is None:  # none led, or several: the page says so, or offers the choice
@@ -109,7 +102,7 @@ def blueprint() -> Blueprint:
         if chosen not in led:
             abort(404)
         filters = staff_filters(request.args)
-        staff, error = _staff(chosen, filters, page_number(request.args.get("page", 1)))
+        staff, error = _staff(chosen, filters, page_number(request.args.get("page")))
         context = dict(schools=schools, led=led, chosen=chosen, school=schools[chosen], staff=staff,
                        filters=filters, categories=STAFF_CATEGORIES, form=request.args,
                        choices=[(school_id, schools[school_id]["name"]) for school_id in led])
@@ -121,8 +114,8 @@ def blueprint() -> Blueprint:
                   for key in ("observer_id", "observee_id")}
         return page("school/school.html", error=error, observations=observations, cpd=cpd or Section(),
                     shows_cpd=cpd is not None, cpd_year=year_label(academic_year(date.today())),
-                    names=names_of(people, school_id=chosen, known={principal.person_id: "You"}),
-                    dashboards=dashboards_url(chosen), **context)
+                    names=names_of(people, [chosen], known={principal.person_id: "You"}),
+                    dashboards=url_for("dashboards.dashboards", school_id=chosen), **context)
 
     @blp.get("/people/<person_id>")
     @auth.signed_in

@@ -6,19 +6,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Callable, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from flask import Blueprint, abort, url_for
 
 from canopy_kit import clock
 from canopy_web import auth
 from canopy_web.api import ApiError
-from canopy_web.pages.observations import _names as staff_names, person_name
-from canopy_web.pages.portfolio import academic_year, as_day, in_year, total_hours, year_label
+from canopy_web.lists import every_item
+from canopy_web.pages.portfolio import total_hours
+from canopy_web.people import names_of, person_name
+from canopy_web.school_years import academic_year, as_day, in_year, year_label
 from canopy_web.views import page
 
-LIST_PAGE_SIZE = 200  # the most any list endpoint gives at once
-MAX_PAGES = 10  # a bound on reading a whole list: 2,000 items is far beyond one person's portfolio
 SHOWN = 50  # evidence and observation records shown on a person's page, newest first
 ID = re.compile(r"[A-Za-z0-9-]{1,64}")  # what an id in a path may be before it goes into an API's path
 
@@ -61,15 +61,6 @@ def safe_link(url: Any) -> str | None:
 
 # -- reading the APIs --------------------------------------------------------
 
-def every_item(service: str, path: str, params: Mapping[str, Any] | None = None) -> Iterator[dict]:
-    """The items of a paged list, page after page (lazily: a caller may stop early)."""
-    for number in range(1, MAX_PAGES + 1):
-        found = auth.get(service, path, params={**(params or {}), "page": number, "page_size": LIST_PAGE_SIZE})
-        yield from found["items"]
-        if number * found["page_size"] >= found["total"] or not found["items"]:
-            return
-
-
 @dataclass
 class Section:
     """One part of a page read from one service: what it returned, or why it refused."""
@@ -93,15 +84,6 @@ def read_section(reader: Callable[[], Any]) -> Section:
     return Section(items=items, total=len(items))
 
 
-def names_of(person_ids: Iterable[str], *, school_id: str | None = None,
-             known: Mapping[str, str] | None = None) -> dict[str, str]:
-    """Names for people the APIs name by id, looked up as the observations area does (the school's
-    staff list first, then one by one); ``known`` ones ("You") are not looked up."""
-    known = dict(known or {})
-    return {**staff_names({p for p in person_ids if p and p not in known}, [school_id] if school_id else []),
-            **known}
-
-
 def person_page(person_id: str, *, back_url: str, back_label: str, school_id: str | None = None):
     """One person as the signed-in reader may see them: directory entry, CPD portfolio and
     observations. Each service logs the read in the person's access log."""
@@ -117,7 +99,7 @@ def person_page(person_id: str, *, back_url: str, back_label: str, school_id: st
                                              params={"page_size": SHOWN}))
     records = read_section(lambda: auth.get("observation", "/v1/records",
                                             params={"observee_id": person_id, "page_size": SHOWN}))
-    names = names_of({record["observer_id"] for record in records.items}, school_id=school_id,
+    names = names_of({record["observer_id"] for record in records.items}, [school_id],
                      known={me: "You", person_id: person_name(person)})
     since, _ = managed_since(person, me, today)
     return page("team/person.html", person=person, name=person_name(person), since=since,

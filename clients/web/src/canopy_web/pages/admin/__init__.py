@@ -8,7 +8,9 @@ from flask import Blueprint, request
 
 from canopy_web import auth
 from canopy_web.pages.admin import forms, imports, people, structure
-from canopy_web.pages.admin.common import names_of, total
+from canopy_web.lists import page_number
+from canopy_web.pages.admin.common import total
+from canopy_web.people import names_of
 from canopy_web.views import page
 
 AUDIT_PAGE = 25
@@ -35,8 +37,8 @@ def blueprint() -> Blueprint:
     @auth.signed_in
     def audit():
         filters = {"action": request.args.get("action", "").strip(), "subject_id": request.args.get("subject_id", "")}
-        current_page = max(request.args.get("page", 1, type=int), 1)
-        found = auth.get("identity", "/v1/audit", params={**filters, "page": current_page, "page_size": AUDIT_PAGE})
+        found = auth.get("identity", "/v1/audit", params={**filters, "page": page_number(request.args.get("page")),
+                                                          "page_size": AUDIT_PAGE})
         ids = {entry[key] for entry in found["items"] for key in ("actor_id", "subject_id") if entry.get(key)}
         return page("admin/audit.html", found=found, filters=filters, form=filters, names=names_of(ids))
 

@@ -1,6 +1,5 @@
 """What the admin pages share: the API's enumerations, the trust's schools and groups as choices,
-people's names, and the one rule for refusals (a 4xx is shown on the form, anything else is the
-error page)."""
+and the one rule for refusals (a 4xx is shown on the form, anything else is the error page)."""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -21,7 +20,6 @@ STAFF_CATEGORIES = ("teaching", "support", "leadership")
 ROLES = ("teacher", "support_staff", "line_manager", "coach", "mentor", "cpd_lead", "headteacher", "senior_leader",
          "school_admin", "trust_leader", "trust_admin")
 ACCOUNT_STATUSES = ("invited", "active", "disabled")
-SCHOOLS_PAGE = 200  # the largest page the schools list answers; a trust has fewer schools
 
 
 def refused(error: ApiError) -> ApiError:
@@ -47,10 +45,6 @@ def today() -> str:
     return now().date().isoformat()
 
 
-def full_name(person: dict) -> str:
-    return f"{person.get('preferred_name') or person['given_name']} {person['family_name']}"
-
-
 def when(value: Any) -> datetime | date | None:
     """A date or moment as the APIs write it: ISO 8601, or (frameworks' version list) HTTP-date."""
     if not value:
@@ -66,17 +60,6 @@ def when(value: Any) -> datetime | date | None:
         return parsedate_to_datetime(text)
     except (TypeError, ValueError):
         return None
-
-
-def all_schools() -> list[dict]:
-    """Every school of the trust, open and closed, by name."""
-    schools, page_number = [], 1
-    while True:
-        found = auth.get("identity", "/v1/schools", params={"page": page_number, "page_size": SCHOOLS_PAGE})
-        schools += found["items"]
-        if page_number * SCHOOLS_PAGE >= found["total"]:
-            return schools
-        page_number += 1
 
 
 def school_choices(schools: Iterable[dict], *, open_only: bool = True) -> list[tuple[str, str]]:
@@ -118,18 +101,6 @@ def merged(error: ApiError, field: str, api_fields: Iterable[str]) -> ApiError:
 def local_refusal(field: str, reason: str) -> ApiError:
     """A refusal the client makes itself, before any API is asked (a name it cannot resolve)."""
     return ApiError(422, f"{field.replace('_', ' ').capitalize()}: {reason}", "invalid_input", {field: [reason]})
-
-
-def names_of(person_ids: Iterable[str]) -> dict[str, str]:
-    """People's names by id, one look-up each (the directory has no list by ids); one the caller
-    may not see stays unnamed."""
-    names = {}
-    for person_id in set(person_ids):
-        try:
-            names[person_id] = full_name(auth.get("identity", f"/v1/people/{person_id}"))
-        except ApiError as error:
-            refused(error)
-    return names
 
 
 def total(service: str, path: str, **params: Any) -> int | None:

@@ -14,6 +14,8 @@ import re
 import secrets
 from typing import Any, Mapping
 
+from canopy_web.forms import number_or_text
+
 KINDS = ("rating", "single_choice", "multiple_choice", "checklist", "text", "number", "date")
 KIND_LABELS = {"rating": "Rating on a scale", "single_choice": "One choice", "multiple_choice": "Several choices",
                "checklist": "Checklist", "text": "Free text", "number": "Number", "date": "Date"}
@@ -160,16 +162,6 @@ def apply(sections: list[dict], op: str) -> tuple[list[dict], str | None]:
     return sections, None
 
 
-def _number(text: str):
-    text = (text or "").strip()
-    if not text:
-        return None
-    try:
-        return float(text)
-    except ValueError:
-        return text  # the API says why it is not a number, beside the field
-
-
 def to_definition(sections: list[dict]) -> dict:
     """The sections as the API's definition: each item with only what its kind uses."""
     out = []
@@ -185,7 +177,7 @@ def to_definition(sections: list[dict]) -> dict:
             if kind in CHOICE_KINDS:
                 sent["options"] = parse_options(item["options"])
             if kind == "number":
-                sent["min"], sent["max"] = _number(item["min"]), _number(item["max"])
+                sent["min"], sent["max"] = number_or_text(item["min"]), number_or_text(item["max"])
             items.append(sent)
         out.append({"title": section["title"].strip(), "items": items})
     return {"sections": out}

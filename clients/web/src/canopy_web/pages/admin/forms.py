@@ -13,7 +13,8 @@ from flask import Blueprint, redirect, request, url_for
 from canopy_web import auth
 from canopy_web.api import ApiError
 from canopy_web.pages.admin import designer
-from canopy_web.pages.admin.common import all_schools, refused, school_choices, when
+from canopy_web.lists import all_schools, page_number, school_names
+from canopy_web.pages.admin.common import refused, school_choices, when
 from canopy_web.views import notify, page
 
 FRAMEWORKS_PAGE = 100
@@ -79,10 +80,10 @@ def add_routes(blp: Blueprint) -> None:
     @blp.get("/forms")
     @auth.signed_in
     def forms():
-        current_page = max(request.args.get("page", 1, type=int), 1)
-        templates = auth.get("observation", "/v1/templates", params={"page": current_page, "page_size": TEMPLATES_PAGE})
+        templates = auth.get("observation", "/v1/templates",
+                             params={"page": page_number(request.args.get("page")), "page_size": TEMPLATES_PAGE})
         frameworks = _frameworks()
-        schools = {school["id"]: school["name"] for school in all_schools()}
+        schools = school_names()
         return page("admin/forms.html", templates=templates, frameworks=frameworks, schools=schools, when=when)
 
     def framework_page(framework_id: str, version: int | None = None, **context):
@@ -160,7 +161,7 @@ def add_routes(blp: Blueprint) -> None:
 
     def form_page(template_id: str, error: ApiError | None = None):
         template = auth.get("observation", f"/v1/templates/{template_id}")
-        schools = {school["id"]: school["name"] for school in all_schools()}
+        schools = school_names()
         versions = sorted(template["versions"], key=lambda version: version["version"], reverse=True)
         return page("admin/form.html", error=error, observation_form=template, versions=versions, schools=schools,
                     when=when, draft=next((v for v in versions if v["status"] == "draft"), None))

@@ -18,8 +18,10 @@ from flask import Blueprint, Response, request, url_for
 from canopy_kit.clock import now
 from canopy_web import auth
 from canopy_web.api import ApiError
+from canopy_web.lists import all_schools
 from canopy_web.pages.admin import uploads
-from canopy_web.pages.admin.common import all_schools, local_refusal, refused
+from canopy_web.pages.admin.common import local_refusal, refused
+from canopy_web.school_years import academic_year, year_bounds
 from canopy_web.views import page
 
 IMPORT_PATH = "/v1/imports/staff"
@@ -53,11 +55,6 @@ def columns_from_description(description: str) -> tuple[list[str], list[str]]:
              for kind, names in _LISTED.findall(description or "")}
     required = found.get("Required", [])
     return required, found.get("All", required)
-
-
-def school_year_start(today: date) -> date:
-    """1 September of the school year ``today`` is in: a plausible start date for the example."""
-    return date(today.year if today.month >= 9 else today.year - 1, 9, 1)
 
 
 def example_csv(columns: list[str], *, urn: str, starts_on: date) -> str:
@@ -143,7 +140,9 @@ def add_routes(blp: Blueprint) -> None:
     @auth.signed_in
     def import_example():
         _, columns = _documented_columns()
-        body = example_csv(columns, urn=_example_urn(), starts_on=school_year_start(now().date()))
+        # The first day of this school year: a plausible start for the example's employments.
+        first_day, _last = year_bounds(academic_year(now().date()))
+        body = example_csv(columns, urn=_example_urn(), starts_on=first_day)
         return Response(body, mimetype="text/csv",
                         headers={"Content-Disposition": 'attachment; filename="staff-example.csv"'})
 

@@ -10,10 +10,13 @@ from flask import Blueprint, redirect, request, url_for
 
 from canopy_web import auth
 from canopy_web.api import ApiError, new_idempotency_key
+from canopy_web.labels import in_words
+from canopy_web.lists import all_schools, page_number
 from canopy_web.pages.admin.common import (
-    ACCOUNT_STATUSES, ROLES, STAFF_CATEGORIES, all_schools, full_name, local_refusal, merged, names_of, refused,
-    saved, school_choices, scope_choices, scope_label, split_scope, today,
+    ACCOUNT_STATUSES, ROLES, STAFF_CATEGORIES, local_refusal, merged, refused, saved, school_choices, scope_choices,
+    scope_label, split_scope, today,
 )
+from canopy_web.people import names_of, person_name
 from canopy_web.views import notify, page
 
 PAGE_SIZE = 25
@@ -65,8 +68,7 @@ def _manager_id(email: str) -> str:
 
 
 def add_routes(blp: Blueprint) -> None:
-    categories = [(category, category.capitalize()) for category in STAFF_CATEGORIES]
-    roles = [(role, role.replace("_", " ").capitalize()) for role in ROLES]
+    categories, roles = in_words(STAFF_CATEGORIES), in_words(ROLES)
 
     def person_page(person_id: str, *, error: ApiError | None = None, failed: str | None = None):
         person = auth.get("identity", f"/v1/people/{person_id}")
@@ -111,12 +113,11 @@ def add_routes(blp: Blueprint) -> None:
     @auth.signed_in
     def people():
         filters = {name: request.args.get(name, "").strip() for name in ("q", "school_id", "role", "status")}
-        current_page = request.args.get("page", 1, type=int)
-        found = auth.get("identity", "/v1/people", params={**filters, "page": max(current_page, 1),
+        found = auth.get("identity", "/v1/people", params={**filters, "page": page_number(request.args.get("page")),
                                                           "page_size": PAGE_SIZE})
         return page("admin/people.html", found=found, filters=filters, form=filters, roles=roles,
                     schools=school_choices(all_schools(), open_only=False),
-                    statuses=[(status, status.capitalize()) for status in ACCOUNT_STATUSES],
+                    statuses=in_words(ACCOUNT_STATUSES),
                     searched=any(filters.values()))
 
     @blp.route("/people/new", methods=["GET", "POST"])
@@ -174,7 +175,7 @@ def add_routes(blp: Blueprint) -> None:
                     "effective_on": _optional(form.get("effective_on")), "job_title": _optional(form.get("job_title")),
                     "staff_category": _optional(form.get("staff_category")), "fte": _optional(form.get("fte"))}
             done, error = saved("POST", "identity", f"/v1/people/{person_id}/transfers", json=body,
-                                done=f"{full_name(found)} is moved; their history goes with them.",
+                                done=f"{person_name(found)} is moved; their history goes with them.",
                                 to=url_for("admin.person", person_id=person_id))
             if done:
                 return done

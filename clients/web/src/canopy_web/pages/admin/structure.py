@@ -6,7 +6,9 @@ from flask import Blueprint, request, url_for
 
 from canopy_web import auth
 from canopy_web.api import ApiError
-from canopy_web.pages.admin.common import PHASES, all_schools, saved
+from canopy_web.labels import in_words
+from canopy_web.lists import all_schools
+from canopy_web.pages.admin.common import PHASES, saved
 from canopy_web.views import page
 
 
@@ -20,7 +22,7 @@ def _group_body(form) -> dict:
 
 
 def add_routes(blp: Blueprint) -> None:
-    phases = [(phase, phase.replace("_", " ").capitalize()) for phase in PHASES]
+    phases = in_words(PHASES)
 
     def schools_page(error: ApiError | None = None):
         return page("admin/schools.html", error=error, schools=all_schools(), phases=phases)
