@@ -23,6 +23,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage
@@ -92,6 +93,24 @@ class DemoPlatform:
         links = re.findall(r"https?://\S+", message.get_content())
         assert len(links) == 1, f"expected one link in the mail to {address}, found {links}"
         return links[0]
+
+
+def unique(what: str) -> str:
+    """``what`` with a random tail: the records a test makes are its own, on a platform reused
+    across runs too."""
+    return f"{what} {uuid.uuid4().hex[:8]}"
+
+
+def me(platform: DemoPlatform, token: str) -> dict:
+    """The identity record (``GET /v1/me``) of whoever holds ``token``."""
+    answer = platform.api("GET", "identity", "/v1/me", token=token)
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+def display_name(person: dict) -> str:
+    """Someone's name as the pages show it: the preferred name where given, and the family name."""
+    return f"{person.get('preferred_name') or person['given_name']} {person['family_name']}"
 
 
 def sign_in(page, email: str, password: str) -> None:

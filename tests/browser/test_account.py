@@ -186,7 +186,7 @@ def test_who_read_my_records_names_the_leader_who_read_them(platform, signed_in,
     page.goto("/me")
     page.get_by_role("link", name="Who has read my records").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Who has read my records")
-    head_name = f"{head['preferred_name'] or head['given_name']} {head['family_name']}"
+    head_name = support.display_name(head)
     reads = page.get_by_role("table").get_by_role("row").filter(has_text=head_name)
     expect(reads.filter(has_text="CPD activity").first).to_be_visible()
     check_accessibility(page)

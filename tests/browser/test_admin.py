@@ -12,11 +12,9 @@ from datetime import date
 
 from playwright.sync_api import expect
 
+from tests.browser.support import unique
+
 ADMIN = "trust admin"
-
-
-def _unique(prefix: str) -> str:
-    return f"{prefix} {uuid.uuid4().hex[:8]}"
 
 
 def _reason_beside(page, field_id: str):
@@ -66,7 +64,7 @@ def test_the_admin_adds_a_school_finds_it_and_groups_it(signed_in, check_accessi
     check_accessibility(page)
     screenshot(page, "admin-schools-refused")
 
-    name, urn = _unique("Willow Brook Primary"), str(uuid.uuid4().int)[:9]
+    name, urn = unique("Willow Brook Primary"), str(uuid.uuid4().int)[:9]
     page.get_by_label("Name").fill(name)
     page.get_by_label("Phase").select_option("primary")
     page.get_by_label("URN").fill(urn)
@@ -91,7 +89,7 @@ def test_the_admin_adds_a_school_finds_it_and_groups_it(signed_in, check_accessi
     page.goto("/admin/groups")
     page.get_by_role("button", name="Create the group").click()  # no name
     expect(_reason_beside(page, "field-name")).to_contain_text("Length must be between 1 and 200")
-    group = _unique("North hub")
+    group = unique("North hub")
     page.get_by_label("Name of the group").fill(group)
     page.get_by_label(name).check()
     page.get_by_role("button", name="Create the group").click()
@@ -299,7 +297,7 @@ def test_a_form_built_published_and_edited_keeps_its_older_version(signed_in, ch
 
     page.goto("/admin/forms")
     page.get_by_role("link", name="Create a form").click()
-    name = _unique("Learning walk")
+    name = unique("Learning walk")
     page.get_by_label("Name of the form").fill(name)
     page.get_by_label("Section title").fill("In the classroom")
     page.get_by_label("Question or statement").fill("High expectations")

@@ -7,26 +7,13 @@ staff. The API's reasons are shown beside the fields."""
 from __future__ import annotations
 
 import re
-import uuid
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from playwright.sync_api import expect
 
-
-def unique(what: str) -> str:
-    return f"{what} {uuid.uuid4().hex[:8]}"
-
-
-def me(platform, token: str) -> dict:
-    answer = platform.api("GET", "identity", "/v1/me", token=token)
-    assert answer.status_code == 200, answer.text
-    return answer.json()
-
-
-def name_of(person: dict) -> str:
-    return f"{person['preferred_name'] or person['given_name']} {person['family_name']}"
+from tests.browser.support import display_name, me, unique
 
 
 def teachers_activity(platform, title: str) -> dict:
@@ -248,7 +235,7 @@ def test_a_course_is_published_booked_cancelled_and_its_attendance_recorded(
     expect(lead.get_by_role("heading", level=1)).to_have_text(title)
     expect(lead.get_by_role("link", name=re.compile("^Record attendance"))).to_have_count(0)
 
-    name = name_of(me(platform, platform.token("teacher")))
+    name = display_name(me(platform, platform.token("teacher")))
     admin.goto(course_url)
     admin.get_by_role("link", name=re.compile("^Record attendance")).click()
     expect(admin.get_by_role("heading", level=1)).to_have_text(f"Attendance: {title}")
@@ -267,7 +254,7 @@ def test_a_course_is_published_booked_cancelled_and_its_attendance_recorded(
 
 
 def test_the_cpd_lead_assigns_an_inset_day_to_their_schools_staff(platform, signed_in, check_accessibility, screenshot):
-    name = name_of(me(platform, platform.token("teacher")))
+    name = display_name(me(platform, platform.token("teacher")))
     title = unique("INSET: adaptive teaching")
     day = monday_after(7)
 

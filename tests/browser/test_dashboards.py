@@ -1,7 +1,7 @@
 """The dashboards on the whole platform: the trust leader's overview and every report, their
 filters and their tables held to reporting's own answers for the same filters, the CSV that is the
 API's file, blanked figures said as "not shown", a headteacher's view of their own school only,
-and a teacher refused with reporting's own words."""
+a CPD lead finding the dashboards in the menu, and a teacher refused with reporting's own words."""
 from __future__ import annotations
 
 import re
@@ -315,6 +315,20 @@ def test_the_headteacher_sees_their_own_school_only(platform, signed_in, check_a
     expect(page.get_by_role("alert")).to_contain_text(reason)
     expect(_field(page, "School")).to_contain_text(reason)
     expect(page.locator("#dash-result table")).to_have_count(0)
+    check_accessibility(page)
+
+
+def test_a_cpd_lead_finds_the_dashboards_in_the_menu_and_reads_their_schools_figures(platform, signed_in,
+                                                                                     check_accessibility):
+    page = signed_in("CPD lead")
+    token = _token(page, platform, "CPD lead")
+    assert "all" not in {row["school_id"] for row in _report(page, token, "cpd")["rows"]}  # reports.school only
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Dashboards").click()
+    expect(page).to_have_url(re.compile(r"/dashboards$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dashboards")
+    page.goto("/dashboards/cpd")
+    _consistent(page, lambda: _report(page, token, "cpd"), lambda body: _expected("cpd", body))
+    expect(page.get_by_role("rowheader", name="All schools")).to_have_count(0)
     check_accessibility(page)
 
 

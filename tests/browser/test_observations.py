@@ -7,9 +7,10 @@ a headteacher observed by the trust lets a colleague see her developmental recor
 from __future__ import annotations
 
 import re
-import uuid
 
 from playwright.sync_api import expect
+
+from tests.browser.support import display_name, me, unique
 
 PHONE = {"width": 360, "height": 740}
 RECORD_PAGE = re.compile(r"/observations/[0-9a-f-]{36}$")
@@ -34,17 +35,11 @@ REPLAY = """async (item) => {
 }"""
 
 
-def unique(what: str) -> str:
-    return f"{what} {uuid.uuid4().hex[:8]}"
-
-
 def person(platform, who: str) -> tuple[str, dict]:
     """A demo login's access token and identity record, with the name the pages show."""
     token = platform.token(who)
-    answer = platform.api("GET", "identity", "/v1/me", token=token)
-    assert answer.status_code == 200, answer.text
-    me = answer.json()
-    return token, {**me, "name": f"{me.get('preferred_name') or me['given_name']} {me['family_name']}"}
+    found = me(platform, token)
+    return token, {**found, "name": display_name(found)}
 
 
 def records_with_note(platform, token, observer_id: str, observee_id: str, note: str) -> list[str]:

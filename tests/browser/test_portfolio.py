@@ -5,18 +5,15 @@ from __future__ import annotations
 
 import json
 import re
-import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
 from playwright.sync_api import expect
 
+from tests.browser.support import unique
+
 PDF = (b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
        b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
-
-
-def unique(what: str) -> str:
-    return f"{what} {uuid.uuid4().hex[:8]}"
 
 
 def fill_activity(page, title: str, *, starts_on: date, ends_on: date, hours: str = "6") -> None:

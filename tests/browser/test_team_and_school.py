@@ -13,16 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 from playwright.sync_api import expect
 
 from tests.browser import support
-
-
-def _me(platform, token) -> dict:
-    answer = platform.api("GET", "identity", "/v1/me", token=token)
-    assert answer.status_code == 200, answer.text
-    return answer.json()
-
-
-def _name(person: dict) -> str:
-    return f"{person.get('preferred_name') or person['given_name']} {person['family_name']}"
+from tests.browser.support import display_name, me
 
 
 def _menu(page):
@@ -38,8 +29,8 @@ def _access_log(platform, token) -> list[dict]:
 def test_a_line_manager_opens_an_appraisee_whose_access_log_shows_the_read(
         platform, signed_in, check_accessibility, screenshot):
     manager_token, teacher_token = platform.token("line manager"), platform.token("teacher")
-    manager, teacher = _me(platform, manager_token), _me(platform, teacher_token)
-    name = _name(teacher)
+    manager, teacher = me(platform, manager_token), me(platform, teacher_token)
+    name = display_name(teacher)
     [job] = [job for job in teacher["employments"] if not job["ends_on"]]
 
     page = signed_in("line manager")
@@ -79,7 +70,7 @@ def test_a_line_manager_opens_an_appraisee_whose_access_log_shows_the_read(
     as_teacher = signed_in("teacher")
     as_teacher.goto("/me/access")
     newest = as_teacher.get_by_role("table", name="Reads of your records").locator("tbody tr").first
-    expect(newest).to_contain_text(_name(manager))
+    expect(newest).to_contain_text(display_name(manager))
     check_accessibility(as_teacher)
     screenshot(as_teacher, "team-appraisee-access-log")
 
@@ -87,14 +78,14 @@ def test_a_line_manager_opens_an_appraisee_whose_access_log_shows_the_read(
 def test_a_headteacher_finds_a_member_of_staff_and_reads_the_schools_observations_and_cpd(
         platform, signed_in, check_accessibility, screenshot):
     token = platform.token("headteacher")
-    head = _me(platform, token)
+    head = me(platform, token)
     [job] = [job for job in head["employments"] if not job["ends_on"]]
     school_id, school_name = job["school_id"], job["school_name"]
     staff = platform.api("GET", "identity", "/v1/people", token=token,
                          params={"school_id": school_id, "staff_category": "support", "page_size": 200}).json()["items"]
     families = [person["family_name"] for person in staff]
     person = next(p for p in staff if families.count(p["family_name"]) == 1 and p["id"] != head["person_id"])
-    name = _name(person)
+    name = display_name(person)
 
     page = signed_in("headteacher")
     _menu(page).get_by_role("link", name="My school").click()
