@@ -157,6 +157,27 @@ def test_a_headteacher_records_a_drop_in_by_tapping_chips_and_the_teacher_respon
     assert stored["status"] == "acknowledged" and stored["observee_response"] == response
     assert [s["status"] for s in stored["action_steps"]] == ["completed"]
 
+    # The teacher sees who observed her, and lets her line manager see this developmental record
+    # by the manager's work email (a teacher may not list the staff directory).
+    expect(as_teacher.locator("main")).to_contain_text(head["name"])
+    manager_email = platform.logins["line manager"]
+    manager_token = platform.token("line manager")
+    assert platform.api("GET", "observation", f"/v1/records/{record_id}", token=manager_token).status_code == 404
+    sharing = as_teacher.locator("section").filter(has=as_teacher.get_by_role("heading", name="Who else can see it"))
+    email_box = sharing.get_by_role("textbox", name=re.compile("work email"))
+    email_box.fill("nobody-" + unique("x").replace(" ", "") + "@elsewhere.example.org")
+    as_teacher.get_by_role("button", name="Let them see it").click()
+    expect(as_teacher.locator("#field-email-error")).to_contain_text("no one in your trust has this email")
+    as_teacher.locator("section").filter(has=as_teacher.get_by_role("heading", name="Who else can see it"))\
+        .get_by_role("textbox", name=re.compile("work email")).fill(manager_email)
+    as_teacher.get_by_role("button", name="Let them see it").click()
+    expect(as_teacher.get_by_role("status").filter(has_text="Your colleague can now see this record.")).to_be_visible()
+    manager_name = display_name(me(platform, manager_token))
+    expect(as_teacher.locator("section").filter(has=as_teacher.get_by_role("heading", name="Who else can see it")))\
+        .to_contain_text(manager_name)
+    check_accessibility(as_teacher)
+    assert platform.api("GET", "observation", f"/v1/records/{record_id}", token=manager_token).status_code == 200
+
 
 def test_a_drop_in_sent_offline_is_kept_on_the_device_and_sent_once_when_back_online(
         platform, signed_in, check_accessibility, screenshot):

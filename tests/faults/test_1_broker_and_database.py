@@ -15,6 +15,8 @@ pytestmark = pytest.mark.integration
 
 BLIPS = 6  # before the back-off reset, the sixth blip in a process's life already cost 30 s
 PAUSE_LINE = re.compile(r"consumer paused: .*\(retrying in ([0-9.]+)s\)")
+CONSUMING_LINE = re.compile(r"consuming \S+ \(\d+ event types\)")  # logged on every (re)connection
+RECONNECT_WAIT_SECONDS = 60
 
 
 BROKER_FAULTS = {  # what takes the broker down, what brings it back, and how the report says it
@@ -63,24 +65,45 @@ def _first_back_off(tier, consumer: str, offset: int) -> float | None:
     return None
 
 
+def _logged_since(tier, consumer: str, offset: int, pattern: re.Pattern) -> bool:
+    with open(tier.platform.logs() / f"{consumer}-consumer.log", "rb") as log:
+        log.seek(offset)
+        return bool(pattern.search(log.read().decode(errors="replace")))
+
+
+def _blip_then_serve_healthily(tier) -> dict[str, int]:
+    """One `stop_app`/`start_app`; then wait until every consumer has consumed again and its new
+    connection has served long enough to count as healthy. Returns the logs' offsets before it."""
+    offsets = _log_offsets(tier)
+    tier.rabbitmq.stop_app()
+    time.sleep(1)
+    tier.rabbitmq.start_app()
+    deadline = time.monotonic() + RECONNECT_WAIT_SECONDS
+    waiting = set(offsets)
+    while waiting and time.monotonic() < deadline:
+        waiting = {name for name in waiting if not _logged_since(tier, name, offsets[name], CONSUMING_LINE)}
+        time.sleep(0.5)
+    assert not waiting, f"consumers not consuming again {RECONNECT_WAIT_SECONDS} s after a blip: {sorted(waiting)}"
+    time.sleep(HEALTHY_AFTER_SECONDS + 2)  # timed from the reconnection, not from start_app
+    return offsets
+
+
 def test_back_off_starts_again_after_every_blip(tier):
-    """Each blip is followed by longer than a connection needs to count as healthy; the first
-    pause every consumer logs for each blip must then be the shortest again."""
+    """Each blip is followed by longer than a connection needs to count as healthy, timed from the
+    consumers' reconnection; the first pause every consumer logs for each blip must then be the
+    shortest again. A blip first, not counted, so no earlier fault's back-off is still running."""
     first_pauses: list[tuple[int, str, float]] = []
     with tier.load.running():
+        _blip_then_serve_healthily(tier)
         for blip in range(BLIPS):
-            offsets = _log_offsets(tier)
-            tier.rabbitmq.stop_app()
-            time.sleep(1)
-            tier.rabbitmq.start_app()
-            time.sleep(HEALTHY_AFTER_SECONDS + 2)
+            offsets = _blip_then_serve_healthily(tier)
             for consumer, offset in offsets.items():
                 pause = _first_back_off(tier, consumer, offset)
                 if pause is not None:
                     first_pauses.append((blip, consumer, pause))
         ended = tier.after_fault()
-    tier.settle(f"{BLIPS} RabbitMQ blips", f"`stop_app`, 1 s, `start_app`, {BLIPS} times {HEALTHY_AFTER_SECONDS + 2:.0f} s "
-                "apart (timed from the end of the last wait)", ended)
+    tier.settle(f"{BLIPS} RabbitMQ blips", f"`stop_app`, 1 s, `start_app`, {BLIPS} times, each {HEALTHY_AFTER_SECONDS + 2:.0f} s "
+                "after every consumer had reconnected", ended)
     late = [entry for entry in first_pauses if entry[0] == BLIPS - 1]
     assert late, "no consumer noticed the last blip"
     slower = [entry for entry in first_pauses if entry[2] != FIRST_BACKOFF_SECONDS]

@@ -340,8 +340,11 @@ def blueprint() -> Blueprint:
     @blp.post("/observations/<record_id>/shares")
     @auth.signed_in
     def let_see(record_id):
-        return _change(record_id, f"/v1/records/{record_id}/shares", {"person_id": request.form.get("person_id", "")},
-                       "Your colleague can now see this record.")
+        # A colleague chosen from the list, or named by their work email (a teacher may not list the
+        # directory, so for them the email is the only way).
+        chosen = request.form.get("person_id", "").strip()
+        body = {"person_id": chosen} if chosen else {"email": request.form.get("email", "").strip()}
+        return _change(record_id, f"/v1/records/{record_id}/shares", body, "Your colleague can now see this record.")
 
     @blp.post("/observations/<record_id>/action-steps/<step_id>/complete")
     @auth.signed_in
@@ -368,7 +371,9 @@ def _record_page(record_id: str, error: ApiError | None = None):
     me = auth.principal().person_id
     observee = record["observee_id"] == me
     ids = {record["observer_id"], record["observee_id"], *record["shared_with"]}
-    names = names_of(ids, [record["school_id"]])
+    names = dict(record.get("names") or {})  # the record names its people: no directory look-up
+    if not ids <= set(names):
+        names.update(names_of(ids - set(names), [record["school_id"]]))
     colleagues = []
     if observee and record["status"] != "draft":
         excluded = {me, record["observer_id"], *record["shared_with"]}
