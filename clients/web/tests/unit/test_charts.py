@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from canopy_web import charts
-from canopy_web.charts import Bar, Group, Spread
+from canopy_web.charts import Bar, Group, Spread, common
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -57,19 +57,19 @@ def test_a_bar_chart_is_one_image_with_a_summary_and_one_bar_per_figure_as_long_
 
 
 def test_the_scale_ends_at_a_round_number_above_the_largest_figure():
-    assert charts.nice_max(388.5) == 400
-    assert charts.nice_max(12150) == 15000
-    assert charts.nice_max(0.87) == 1
-    assert charts.nice_max(0.55) == 0.6
-    assert charts.nice_max(7) == 8
-    assert charts.nice_max(10) == 10
-    assert charts.nice_max(0.0031) == 0.004
-    assert charts.nice_max(0) == 1 and charts.nice_max(-3) == 1
+    assert common.nice_max(388.5) == 400
+    assert common.nice_max(12150) == 15000
+    assert common.nice_max(0.87) == 1
+    assert common.nice_max(0.55) == 0.6
+    assert common.nice_max(7) == 8
+    assert common.nice_max(10) == 10
+    assert common.nice_max(0.0031) == 0.004
+    assert common.nice_max(0) == 1 and common.nice_max(-3) == 1
     for value in (1, 3.3, 47, 388.5, 999, 1001, 74945, 0.123):
-        top = charts.nice_max(value)
+        top = common.nice_max(value)
         assert top >= value
         mantissa = top / 10 ** math.floor(math.log10(top))
-        assert round(mantissa, 9) in charts.NICE_STEPS
+        assert round(mantissa, 9) in common.NICE_STEPS
     root = parse(charts.bar_chart(SCHOOLS, title="Hours"))
     ticks = ["".join(el.itertext()) for el in find(root, "text", "dash-tick")]
     assert ticks == ["0", "200", "400"]
@@ -116,7 +116,7 @@ def test_a_long_label_is_wrapped_then_cut_short_with_the_whole_of_it_in_its_titl
     label_lines = [el for el in find(root, "text", "dash-label")]
     assert len(label_lines) == 2
     assert "".join(label_lines[1].itertext()).endswith("…")
-    assert all(charts.text_width("".join(line.itertext())) <= charts.WIDTH for line in label_lines)
+    assert all(common.text_width("".join(line.itertext())) <= common.WIDTH for line in label_lines)
     assert any(name in "".join(title.itertext()) for title in root.iter(f"{SVG}title"))
     compact = parse(charts.bar_chart([Bar(name, 10), Bar("Short", 4)], title="Hours", compact=True))
     first = "".join(find(compact, "text", "dash-label")[0].itertext())
@@ -204,9 +204,9 @@ def contrast(one: str, other: str) -> float:
 
 
 def test_every_colour_stands_out_against_white_and_carries_white_letters():
-    for colour in (*charts.PALETTE, charts.LOW, charts.MIDDLE, charts.HIGH, charts.HATCH):
+    for colour in (*common.PALETTE, common.LOW, common.MIDDLE, common.HIGH, common.HATCH):
         assert contrast(colour, "#ffffff") >= 4.5, colour
-    assert len(set(charts.PALETTE)) == len(charts.PALETTE)
+    assert len(set(common.PALETTE)) == len(common.PALETTE)
     markup = str(charts.stacked_chart([Group("A", tuple(Bar(str(n), 5) for n in range(12)))],
                                       [str(n) for n in range(12)], title="Many"))
     assert re.search(r'fill="#[0-9a-f]{6}"', markup)  # colours as presentation attributes

@@ -8,9 +8,9 @@ import pytest
 from canopy_kit.auth.principal import Grant, Principal
 from canopy_web.labels import ACTIVITY_TYPE_LABELS
 from canopy_web.pages import dashboards
-from canopy_web.pages.dashboards import (
-    REPORTS, SHORT_TYPE_LABELS, by_school, cell, chosen_values, principle_key, total_row, year_options,
-)
+from canopy_web.pages.dashboards import reports, year_options
+from canopy_web.pages.dashboards.figures import SHORT_TYPE_LABELS, by_school, cell, count, principle_key, total_row
+from canopy_web.pages.dashboards.reports import REPORTS, chosen_values
 
 TRUST = "trust-1"
 ASHBY, KINGS = "school-a", "school-k"
@@ -54,7 +54,7 @@ def test_a_figure_reads_as_a_person_reads_it_and_a_blanked_one_is_not_shown_neve
     assert hidden.text == "not shown" and hidden.missing
     unknown = cell(row(ASHBY, "Ashby", pupil_outcomes=None), "pupil_outcomes", "mean")
     assert unknown.text == "no data" and unknown.missing
-    assert dashboards.count(7.5) == "7.5" and dashboards.count(1234) == "1,234"
+    assert count(7.5) == "7.5" and count(1234) == "1,234"
 
 
 def test_the_headline_comes_from_the_trust_row_or_the_one_school_and_from_neither_of_several():
@@ -143,7 +143,7 @@ def test_observations_show_the_trust_profile_per_principle_or_one_principle_per_
     chosen = report.build(body("observations", rows), {"principle": "p1"})
     assert [name for name, _ in chosen.table.rows] == ["Ashby", "Kingsmead", "All schools"]
     assert chosen.hidden == ["Kingsmead"]
-    choices = dashboards._own_choices(report, body("observations", rows))
+    choices = reports._own_choices(report, body("observations", rows))
     assert choices[0].options == (("p1", "P1 High expectations"), ("p10", "P10 Routines"))
 
 

@@ -5,7 +5,7 @@ import json
 from werkzeug.datastructures import MultiDict
 
 from canopy_web.api import ApiError
-from canopy_web.pages.observations import (
+from canopy_web.pages.observations.form import (
     choice_text, default_form, drop_in_body, error_labels, form_view, latest_published, parse_teacher, renumber_steps,
     responses_from_form, steps_from_form, teacher_value,
 )
