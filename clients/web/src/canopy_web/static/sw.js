@@ -1,5 +1,5 @@
 // Canopy's service worker: drop-ins recorded without a connection are kept on the device and sent
-// when it returns. Served at /sw.js (scope: the whole site) by pages/observations.py, which puts
+// when it returns. Served at /sw.js (scope: the whole site) by pages/observations/, which puts
 // the static files' version in VERSION.
 //
 // What it does, and nothing else:
