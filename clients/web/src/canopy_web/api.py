@@ -2,12 +2,16 @@
 service's database or knows where a service runs."""
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass, field
+from io import BytesIO
 from typing import Any, Mapping
+from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
+from werkzeug.test import Client
 
 UNAVAILABLE = 503
 LOCATIONS = ("json", "query", "form", "files", "path", "headers")  # webargs' places, not field names
@@ -65,7 +69,6 @@ class Answer:
     content: bytes
 
     def json(self) -> Any:
-        import json
         return json.loads(self.content) if self.content else None
 
 
@@ -127,11 +130,6 @@ class Gateway:
         return answer
 
     def _call_in_process(self, method, url, headers, *, json, params, files, data) -> Answer:
-        from io import BytesIO
-        from urllib.parse import urlsplit
-
-        from werkzeug.test import Client
-
         parts = urlsplit(url)
         body = dict(data or {})
         for name, (filename, content, content_type) in (files or {}).items():

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from flask import Flask, g, jsonify, make_response, render_template, request
+from flask import Flask, current_app, g, jsonify, make_response, render_template, request
 from sqlalchemy import Engine, text
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -105,7 +105,6 @@ def _set_cookie(response):
 
 
 def _kit() -> WebKit:
-    from flask import current_app
     return current_app.extensions["canopy_web"]
 
 

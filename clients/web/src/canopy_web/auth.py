@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import jwt
-from flask import current_app, g, redirect, request, url_for
+from flask import current_app, g, make_response, redirect, request, url_for
 
 from canopy_kit.auth.principal import Grant, Principal
 from canopy_kit.clock import now
@@ -197,7 +197,6 @@ def to_sign_in():
                                                                            urlsplit(request.referrer).path)
     location = url_for("account.sign_in", next=safe_next(target) or None)
     if request.headers.get("HX-Request"):
-        from flask import make_response
         response = make_response("", 204)
         response.headers["HX-Redirect"] = location
         return response

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hmac
 
-from flask import abort, g, request
+from flask import abort, request
 
 from canopy_web.auth import current_session
 
@@ -61,7 +61,6 @@ def check_csrf() -> None:
     session = current_session()
     sent = request.headers.get(CSRF_HEADER) or request.form.get(CSRF_FIELD) or ""
     if session is None or not hmac.compare_digest(sent.encode(), session.csrf_token.encode()):
-        g.csrf_failed = True
         abort(400, description="This form has expired; it has been shown again, please send it once more.")
 
 
